@@ -1,0 +1,199 @@
+/**
+ * Builds one SDK McpServer from a ServerDefinition: the filtered tool inventory, resources and prompts, each
+ * handler wrapped so it gets a ToolContext (deps, signal, progress, roots) and its result or error is
+ * shaped by results.ts. One instance serves one stdio connection, one 2025-11-25 HTTP session, or one
+ * 2026-07-28 HTTP request.
+ */
+import { McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
+import type { ClientRoot, ResourceContext, ServerDefinition, SessionInfo, ToolContext, ToolDefinition } from './define.js';
+import { errorToResult, toCallToolResult } from './results.js';
+import type { Logger } from './logger.js';
+import { newReferenceId, ToolError } from './errors.js';
+import { secrets } from './secrets.js';
+
+export interface BuildOptions<Deps> {
+  definition: ServerDefinition<Deps>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tools: ToolDefinition<Deps, any, any>[];
+  deps: Deps;
+  log: Logger;
+  session: SessionInfo;
+}
+
+/** Largest combined number of array elements and object members in one tools/call (a cheap DoS bound). */
+const MAX_TOOL_INPUT_ELEMENTS = 200_000;
+/** How long a roots/list request to the client may take before we carry on with the operator's roots. */
+const ROOTS_TIMEOUT_MS = 10_000;
+const PROGRESS_MIN_INTERVAL_MS = 100;
+
+export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
+  const { definition, deps, log, session } = options;
+  const server = new McpServer(
+    { name: `portico-${definition.name}`, version: definition.package.version, ...(definition.title ? { title: definition.title } : {}) },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        logging: {},
+        ...(definition.resources?.length || definition.resourceTemplates?.length ? { resources: { listChanged: true } } : {}),
+        ...(definition.prompts?.length ? { prompts: { listChanged: true } } : {}),
+      },
+      ...(definition.instructions ? { instructions: definition.instructions } : {}),
+      maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS,
+    },
+  );
+
+  const roots = new ClientRootsCache(server, log, session.era);
+
+  for (const tool of options.tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        ...(tool.output ? { outputSchema: tool.output } : {}),
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (args: unknown, sctx: ServerContext) => {
+        const signal = sctx.mcpReq.signal;
+        const ctx: ToolContext<Deps> = {
+          deps,
+          signal,
+          log,
+          toolName: tool.name,
+          session: { ...session, ...(sctx.sessionId ? { id: sctx.sessionId } : {}) },
+          progress: progressReporter(sctx),
+          notify: async (level, data) => {
+            try {
+              await sctx.mcpReq.log(level, secrets.redactDeep(data), `portico-${definition.name}`);
+            } catch {
+              // Logging notifications are best effort (2026-07-28 clients may not take them).
+            }
+          },
+          clientRoots: () => roots.get(sctx),
+        };
+        try {
+          const output = await tool.handler(args as never, ctx);
+          if (tool.output && output.structured === undefined) {
+            throw new Error(`tool ${tool.name} declares an output schema but returned no structured content`);
+          }
+          return toCallToolResult(output);
+        } catch (error) {
+          return errorToResult(error, log, tool.name, signal);
+        }
+      },
+    );
+  }
+
+  const resourceContext = (signal: AbortSignal, sctx: ServerContext | undefined): ResourceContext<Deps> => ({
+    deps,
+    signal,
+    log,
+    clientRoots: () => (sctx ? roots.get(sctx) : Promise.resolve(undefined)),
+  });
+
+  for (const resource of definition.resources ?? []) {
+    server.registerResource(
+      resource.name,
+      resource.uri,
+      { ...(resource.title ? { title: resource.title } : {}), ...(resource.description ? { description: resource.description } : {}), ...(resource.mimeType ? { mimeType: resource.mimeType } : {}) },
+      async (uri: URL, sctx: ServerContext) => guardResource(log, () => resource.read(uri, resourceContext(sctx.mcpReq.signal, sctx))),
+    );
+  }
+  for (const template of definition.resourceTemplates ?? []) {
+    server.registerResource(
+      template.name,
+      new ResourceTemplate(template.uriTemplate, {
+        list: template.list
+          ? async (sctx: ServerContext) => ({ resources: await guardResource(log, () => template.list!(resourceContext(sctx.mcpReq.signal, sctx))) })
+          : undefined,
+      }),
+      { ...(template.title ? { title: template.title } : {}), ...(template.description ? { description: template.description } : {}), ...(template.mimeType ? { mimeType: template.mimeType } : {}) },
+      async (uri: URL, variables: Record<string, string | string[]>, sctx: ServerContext) =>
+        guardResource(log, () => template.read(uri, variables, resourceContext(sctx.mcpReq.signal, sctx))),
+    );
+  }
+  for (const prompt of definition.prompts ?? []) {
+    const config = { ...(prompt.title ? { title: prompt.title } : {}), description: prompt.description, ...(prompt.args ? { argsSchema: prompt.args } : {}) };
+    // The SDK's overloads differ only in whether argsSchema is present; one call site keeps this simple.
+    (server.registerPrompt as (name: string, config: unknown, cb: unknown) => void)(prompt.name, config, async (...cbArgs: unknown[]) => {
+      const sctx = (prompt.args ? cbArgs[1] : cbArgs[0]) as ServerContext;
+      const args = (prompt.args ? cbArgs[0] : {}) as never;
+      return guardResource(log, () => prompt.get(args, resourceContext(sctx.mcpReq.signal, sctx)));
+    });
+  }
+
+  // Re-list roots when the client says they changed.
+  server.server.setNotificationHandler('notifications/roots/list_changed', async () => {
+    roots.invalidate();
+  });
+  return server;
+}
+
+/** Resource and prompt failures become JSON-RPC errors; only ToolError text reaches the client. */
+async function guardResource<T>(log: Logger, fn: () => Promise<T>): Promise<T> {
+  try {
+    return secrets.redactDeep(await fn());
+  } catch (error) {
+    if (error instanceof ToolError) throw new Error(secrets.redact(error.toModelText()));
+    const ref = newReferenceId();
+    log.error(`internal fault while reading a resource or prompt (ref ${ref})`, error);
+    throw new Error(`Internal error (reference ${ref}); details are in the server's log.`);
+  }
+}
+
+function progressReporter(sctx: ServerContext): ToolContext['progress'] {
+  const token = sctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return async () => {};
+  let last = 0;
+  return async (progress, total, message) => {
+    const now = Date.now();
+    const final = total !== undefined && progress >= total;
+    if (!final && now - last < PROGRESS_MIN_INTERVAL_MS) return;
+    last = now;
+    try {
+      await sctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+      });
+    } catch {
+      // The client may have gone; the handler's signal tells it to stop.
+    }
+  };
+}
+
+/**
+ * Client roots for one connection. Only 2025-11-25 clients that declare the `roots` capability can be
+ * asked; for everyone else the answer is "no roots", and the operator's configuration stands alone.
+ */
+class ClientRootsCache {
+  private cached: Promise<ClientRoot[] | undefined> | undefined;
+  constructor(
+    private readonly server: McpServer,
+    private readonly log: Logger,
+    private readonly era: SessionInfo['era'],
+  ) {}
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  get(sctx: ServerContext): Promise<ClientRoot[] | undefined> {
+    const caps = this.server.server.getClientCapabilities();
+    // 2026-07-28 has no server-to-client roots/list request; those clients pass paths explicitly.
+    if (this.era === 'modern' || !caps?.roots) return Promise.resolve(undefined);
+    if (!this.cached) {
+      const pending = sctx.mcpReq
+        .send({ method: 'roots/list' }, { timeout: ROOTS_TIMEOUT_MS })
+        .then((result) => (result as { roots: ClientRoot[] }).roots.map((r) => ({ uri: r.uri, ...(r.name ? { name: r.name } : {}) })))
+        .catch((error: unknown) => {
+          // A client that declares roots but cannot list them gets no widening and no narrowing; say so.
+          this.log.warn(`the client declared roots but roots/list failed: ${(error as Error).message}`);
+          this.cached = undefined;
+          return undefined;
+        });
+      this.cached = pending;
+    }
+    return this.cached;
+  }
+}

@@ -1,0 +1,15 @@
+export * from './define.js';
+export * from './errors.js';
+export * from './secrets.js';
+export * from './logger.js';
+export * from './budget.js';
+export * from './config.js';
+export * from './inventory.js';
+export * from './results.js';
+export * from './package-version.js';
+export { buildMcpServer, type BuildOptions } from './build-server.js';
+export { runServer, startServer, type RunOptions, type RunningServer, type DepsContext, type Closeable } from './run.js';
+export { startHttpEntry, type HttpEntry, type HttpEntryOptions } from './http/server.js';
+export { bearerMatches, checkHostAndOrigin, createOriginPolicy, hostnameOf, generateToken } from './http/guards.js';
+export { ResilientStdioTransport } from './stdio.js';
+export * as z from 'zod';

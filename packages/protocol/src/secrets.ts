@@ -1,0 +1,61 @@
+/**
+ * Secrets (tokens, passwords) registered here are replaced by `[REDACTED]` in every log line, every error
+ * message and every tool result that passes through @portico/protocol. Register a secret as soon as it is
+ * read from the environment or a file; nothing else needs to remember to redact it.
+ */
+const REDACTED = '[REDACTED]';
+// Short values would redact ordinary words; a real token or password is longer than this.
+const MIN_SECRET_LENGTH = 6;
+
+export class SecretRegistry {
+  private readonly secrets = new Set<string>();
+
+  register(secret: string | undefined | null): void {
+    if (!secret) return;
+    const value = secret.trim();
+    if (value.length < MIN_SECRET_LENGTH) return;
+    this.secrets.add(value);
+    // URL-encoded forms appear in connection strings and query strings.
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.secrets.add(encoded);
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  redact(text: string): string {
+    if (this.secrets.size === 0 || !text) return text;
+    let out = text;
+    // Longest first, so a secret that contains another is replaced whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  /** Redacts every string inside a JSON-like value, returning a copy. */
+  redactDeep<T>(value: T): T {
+    if (this.secrets.size === 0) return value;
+    return walk(value, (s) => this.redact(s)) as T;
+  }
+}
+
+function walk(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, fn);
+    return out;
+  }
+  return value;
+}
+
+/** The process-wide registry used by the logger, the error path and the result builder. */
+export const secrets = new SecretRegistry();
+
+/** Removes userinfo (user:password@) from a URL-looking string, for messages that must name a connection. */
+export function stripUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
+}

@@ -1,0 +1,3 @@
+export * from './temp.js';
+export * from './git.js';
+export * from './loopback.js';
