@@ -51,7 +51,7 @@ function makeClient(setup: ClientSetup): { client: Client; roots: { current: Cli
   return { client, roots };
 }
 
-function wrap(client: Client, roots: { current: ClientRoot[] }, extraClose?: () => Promise<void>): TestClient {
+function wrap(client: Client, roots: { current: ClientRoot[] }, hooks: { beforeClose?: () => Promise<void>; afterClose?: () => Promise<void> } = {}): TestClient {
   return {
     client,
     listTools: async () => (await client.listTools()).tools,
@@ -69,8 +69,9 @@ function wrap(client: Client, roots: { current: ClientRoot[] }, extraClose?: () 
       await client.sendRootsListChanged();
     },
     close: async () => {
+      await hooks.beforeClose?.();
       await client.close().catch(() => {});
-      await extraClose?.();
+      await hooks.afterClose?.();
     },
   };
 }
@@ -90,7 +91,7 @@ export async function connectInMemory<Deps>(definition: ServerDefinition<Deps>, 
   await server.connect(serverTransport);
   const { client, roots } = makeClient(options);
   await client.connect(clientTransport);
-  return wrap(client, roots, () => server.close());
+  return wrap(client, roots, { afterClose: () => server.close() });
 }
 
 export interface StdioOptions extends ClientSetup {
@@ -138,9 +139,8 @@ export async function connectHttp(options: HttpOptions): Promise<TestClient> {
   });
   const { client, roots } = makeClient(options);
   await client.connect(transport);
-  return wrap(client, roots, async () => {
-    await transport.terminateSession().catch(() => {});
-  });
+  // DELETE the session before closing, as a well-behaved client does, so the server frees it at once.
+  return wrap(client, roots, { beforeClose: () => transport.terminateSession().catch(() => {}) });
 }
 
 export interface BinProcess {
