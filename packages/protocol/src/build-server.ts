@@ -24,7 +24,8 @@ export interface BuildOptions<Deps> {
 const MAX_TOOL_INPUT_ELEMENTS = 200_000;
 /** How long a roots/list request to the client may take before we carry on with the operator's roots. */
 const ROOTS_TIMEOUT_MS = 10_000;
-const PROGRESS_MIN_INTERVAL_MS = 100;
+// Coalesces progress from tight loops (one call per file in a 100,000-file walk) without hiding real steps.
+const PROGRESS_MIN_INTERVAL_MS = 25;
 
 export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
   const { definition, deps, log, session } = options;
@@ -71,6 +72,17 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
             }
           },
           clientRoots: () => roots.get(sctx),
+          elicit: async (message, requestedSchema) => {
+            if (session.era === 'modern' || !server.server.getClientCapabilities()?.elicitation) return undefined;
+            const answer = await sctx.mcpReq.elicitInput({ mode: 'form', message, requestedSchema } as never);
+            return { action: answer.action, ...(answer.content ? { content: answer.content as Record<string, unknown> } : {}) };
+          },
+          sample: async (prompt, maxTokens = 500) => {
+            if (session.era === 'modern' || !server.server.getClientCapabilities()?.sampling) return undefined;
+            const answer = await sctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens });
+            const content = Array.isArray(answer.content) ? answer.content[0] : answer.content;
+            return content && content.type === 'text' ? content.text : undefined;
+          },
         };
         try {
           const output = await tool.handler(args as never, ctx);
@@ -122,6 +134,8 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
       return guardResource(log, () => prompt.get(args, resourceContext(sctx.mcpReq.signal, sctx)));
     });
   }
+
+  definition.extend?.(server, { deps, log, session });
 
   // Re-list roots when the client says they changed.
   server.server.setNotificationHandler('notifications/roots/list_changed', async () => {

@@ -3,7 +3,7 @@
  * handlers need; everything about transports, flags, auth and error shaping lives in runServer.
  */
 import type * as z from 'zod';
-import type { ContentBlock, GetPromptResult, ReadResourceResult, Resource } from '@modelcontextprotocol/server';
+import type { ContentBlock, GetPromptResult, McpServer, ReadResourceResult, Resource } from '@modelcontextprotocol/server';
 import type { Logger } from './logger.js';
 import type { PackageInfo } from './package-version.js';
 
@@ -63,6 +63,25 @@ export interface ToolContext<Deps = unknown> {
    * 2026-07-28 stateless connection). Cached per connection; refreshed after `notifications/roots/list_changed`.
    */
   clientRoots(): Promise<ClientRoot[] | undefined>;
+  /**
+   * Asks the user through MCP elicitation (2025-11-25 clients that declare the capability). Returns
+   * undefined when the client cannot be asked, so the caller decides what "no answer" means.
+   */
+  elicit(message: string, requestedSchema: ElicitSchema): Promise<ElicitAnswer | undefined>;
+  /** Asks the client's model through MCP sampling; undefined when the client cannot be asked. */
+  sample(prompt: string, maxTokens?: number): Promise<string | undefined>;
+}
+
+/** A flat JSON Schema object of primitive fields, as MCP elicitation allows. */
+export interface ElicitSchema {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+}
+
+export interface ElicitAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
 }
 
 /** What a handler returns. `structured` must match the tool's output schema when it has one. */
@@ -164,6 +183,11 @@ export interface ServerDefinition<Deps = unknown> {
   resourceTemplates?: ResourceTemplateDefinition<Deps>[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   prompts?: PromptDefinition<Deps, any>[];
+  /**
+   * Escape hatch for protocol features that have no data shape here yet (e.g. resources/subscribe):
+   * called once per SDK server instance after everything above is registered.
+   */
+  extend?(server: McpServer, context: { deps: Deps; log: Logger; session: SessionInfo }): void;
 }
 
 export function defineServer<Deps>(definition: ServerDefinition<Deps>): ServerDefinition<Deps> {
