@@ -1,0 +1,77 @@
+import { defineTool, z } from '@portico/protocol';
+import type { SlackDeps } from '../deps.js';
+import { compactPage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
+import { checkChannelId, checkTs } from '../lib/validate.js';
+import { channelIdField, guard, nextCursorField, nextPageHint } from './common.js';
+
+export const messageSchema = z.object({
+  ts: z.string().describe('Message timestamp (its ID).'),
+  user: z.string().optional().describe('Author user ID.'),
+  user_name: z.string().optional().describe('Author display name.'),
+  bot_id: z.string().optional().describe('Bot ID, for messages posted by an app.'),
+  text: z.string().describe('Text with user mentions shown as @name.'),
+  text_truncated: z.boolean().optional().describe('True when the text was cut; slack_get_permalink links to the whole message.'),
+  subtype: z.string().optional().describe('Slack message subtype (e.g. channel_join, bot_message).'),
+  thread_ts: z.string().optional().describe('Thread parent ts, when the message is in or starts a thread.'),
+  reply_count: z.number().optional().describe('Number of replies, for thread parents.'),
+  reactions: z.array(z.object({ name: z.string().describe('Emoji name.'), count: z.number().describe('How many reacted.') })).optional().describe('Reactions on the message.'),
+  files: z.number().optional().describe('Number of attached files.'),
+  edited: z.boolean().optional().describe('True when the message was edited.'),
+});
+
+export const slackGetChannelHistory = defineTool({
+  name: 'slack_get_channel_history',
+  title: 'Read channel history',
+  description:
+    'Reads recent messages of a channel, newest first, compact (author names resolved, long texts cut). Narrow by time with oldest/latest (message timestamps); page with cursor. Refused outside the operator\'s allow-list.',
+  toolset: 'messages',
+  input: z.object({
+    channel_id: channelIdField('The ID of the channel'),
+    limit: z.number().int().min(1).max(200).optional().describe('Number of messages to retrieve (default 10, max 200).'),
+    oldest: z.string().max(40).optional().describe('Only messages after this ts (e.g. 1712345678.000000).'),
+    latest: z.string().max(40).optional().describe('Only messages before this ts.'),
+    inclusive: z.boolean().optional().describe('Include messages exactly at oldest/latest (default false).'),
+    cursor: z.string().max(500).optional().describe('next_cursor from the previous call, for the next (older) page.'),
+  }),
+  output: z.object({
+    channel: z.string().describe('The conversation read.'),
+    messages: z.array(messageSchema).describe('Messages, newest first.'),
+    has_more: z.boolean().describe('Whether older messages remain.'),
+    next_cursor: nextCursorField,
+  }),
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
+    return guard(async () => {
+      const channel = checkChannelId(args.channel_id);
+      deps.policy.assertRead(channel);
+      const oldest = args.oldest === undefined ? undefined : checkTs(args.oldest, 'oldest');
+      const latest = args.latest === undefined ? undefined : checkTs(args.latest, 'latest');
+      const result = await deps.api.call(
+        'conversations.history',
+        {
+          channel,
+          limit: args.limit ?? 10,
+          ...(oldest ? { oldest } : {}),
+          ...(latest ? { latest } : {}),
+          ...(args.inclusive ? { inclusive: true } : {}),
+          ...(args.cursor ? { cursor: args.cursor } : {}),
+        },
+        { signal },
+      );
+      const raw = (result.messages as RawMessage[] | undefined) ?? [];
+      const names = await deps.directory.userNames(referencedUsers(raw), signal);
+      const page = compactPage(raw, names);
+      let nextCursor = result.response_metadata?.next_cursor || null;
+      let hint = nextPageHint('slack_get_channel_history', nextCursor);
+      if (page.cutAfterTs) {
+        // Cut at the size budget: Slack's cursor would skip the dropped messages, so continue by time instead.
+        nextCursor = null;
+        hint = `\n[Output budget reached after ${page.messages.length} of ${raw.length} messages. To get the rest, call again with latest="${page.cutAfterTs}".]`;
+      }
+      const hasMore = result.has_more === true || page.cutAfterTs !== undefined;
+      const label = deps.directory.channelName(channel);
+      const text = `${page.messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${renderMessageLines(page.messages)}${hint}`;
+      return { structured: { channel, messages: page.messages, has_more: hasMore, next_cursor: nextCursor }, text };
+    }, { channel: args.channel_id });
+  },
+});

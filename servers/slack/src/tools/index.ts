@@ -1,0 +1,34 @@
+/** The ordered tool inventory: the archived server's eight first (drop-in), then the additions. */
+import { slackAddReaction } from './add-reaction.js';
+import { slackDeleteMessage } from './delete-message.js';
+import { slackFindChannel } from './find-channel.js';
+import { slackFindUser } from './find-user.js';
+import { slackGetChannelHistory } from './get-channel-history.js';
+import { slackGetPermalink } from './get-permalink.js';
+import { slackGetThreadReplies } from './get-thread-replies.js';
+import { slackGetUserProfile } from './get-user-profile.js';
+import { slackGetUsers } from './get-users.js';
+import { slackListChannels } from './list-channels.js';
+import { slackPostMessage } from './post-message.js';
+import { slackReplyToThread } from './reply-to-thread.js';
+import { slackScheduleMessage } from './schedule-message.js';
+import { slackSearchMessages } from './search-messages.js';
+import { slackUpdateMessage } from './update-message.js';
+
+export const tools = [
+  slackListChannels,
+  slackPostMessage,
+  slackReplyToThread,
+  slackAddReaction,
+  slackGetChannelHistory,
+  slackGetThreadReplies,
+  slackGetUsers,
+  slackGetUserProfile,
+  slackSearchMessages,
+  slackFindChannel,
+  slackFindUser,
+  slackGetPermalink,
+  slackUpdateMessage,
+  slackDeleteMessage,
+  slackScheduleMessage,
+];

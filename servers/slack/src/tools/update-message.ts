@@ -1,0 +1,33 @@
+import { defineTool, z } from '@portico/protocol';
+import type { SlackDeps } from '../deps.js';
+import { checkBlocks, checkChannelId, checkText, checkTs } from '../lib/validate.js';
+import { blocksField, channelIdField, guard, tsField } from './common.js';
+import { requireOwnMessage } from './own-message.js';
+
+export const slackUpdateMessage = defineTool({
+  name: 'slack_update_message',
+  title: 'Edit a bot message',
+  description: "Replaces the text (and optionally blocks) of a message the bot posted. Messages by anyone else are refused before Slack is asked. Refused outside the operator's allow-list.",
+  toolset: 'write',
+  input: z.object({
+    channel_id: channelIdField('The channel of the message'),
+    ts: tsField('The timestamp of the bot message to edit'),
+    text: z.string().describe('The new text (mrkdwn).'),
+    blocks: blocksField,
+  }),
+  output: z.object({ channel: z.string().describe('The conversation.'), ts: z.string().describe('The edited message.') }),
+  // It overwrites the previous text, which is gone afterwards.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
+    return guard(async () => {
+      const channel = checkChannelId(args.channel_id);
+      deps.policy.assertWrite(channel);
+      const ts = checkTs(args.ts, 'ts');
+      const text = checkText(args.text);
+      checkBlocks(args.blocks);
+      await requireOwnMessage(deps, channel, ts, signal);
+      await deps.api.call('chat.update', { channel, ts, text, ...(args.blocks ? { blocks: args.blocks } : {}) }, { signal });
+      return { structured: { channel, ts }, text: `Edited message ${ts} in ${channel}.` };
+    }, { channel: args.channel_id });
+  },
+});
