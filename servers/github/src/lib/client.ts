@@ -1,0 +1,279 @@
+/**
+ * The one place that talks to GitHub. Octokit with the throttling and retry plugins, behind three guards:
+ *  - the personal access token goes only to GITHUB_API_URL's origin: a fetch wrapper refuses any other origin
+ *    and never follows a redirect elsewhere with the token (job logs redirect to storage: fetched without it);
+ *  - the repository allow-list is checked before a request is made, and again on the final URL;
+ *  - the token is checked once, at first use (GET /user), so a bad token fails with a clear sentence.
+ * Rate limits: short waits are waited out by the throttling plugin (bounded), longer ones become an error
+ * with the reset time (see errors.ts).
+ */
+import Bottleneck from 'bottleneck';
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { RepositoryAllowList, RepositoryNotAllowedError } from './allowlist.js';
+import { explainGitHubError, GitHubApiError } from './errors.js';
+
+export interface ClientLog {
+  debug(message: string, detail?: unknown): void;
+  info(message: string, detail?: unknown): void;
+  warn(message: string, detail?: unknown): void;
+  error(message: string, detail?: unknown): void;
+}
+
+export interface GitHubClientOptions {
+  token: string;
+  /** e.g. https://api.github.com or https://ghe.example.com/api/v3 (no trailing slash needed). */
+  apiUrl: string;
+  allowList: RepositoryAllowList;
+  /** Rate-limit waits longer than this are reported instead of waited out. */
+  maxRateLimitWaitSeconds: number;
+  log: ClientLog;
+  userAgent: string;
+  /** Length of one "second" of the waits the plugins compute, in ms. 1000 in production; tests shrink it. */
+  waitUnitMs?: number;
+  /** Spacing between writes and between searches that GitHub asks integrators to keep (secondary limits). */
+  minWriteIntervalMs?: number;
+  minSearchIntervalMs?: number;
+  /** Retries of 5xx answers. */
+  retries?: number;
+  /** Per-request timeout. */
+  requestTimeoutMs?: number;
+}
+
+export interface Identity {
+  login: string | null;
+  name: string | null;
+  type: string | null;
+  html_url: string | null;
+  /** Classic token scopes from X-OAuth-Scopes; null for fine-grained tokens (GitHub does not send them). */
+  scopes: string[] | null;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  data: T;
+  headers: Record<string, string | undefined>;
+}
+
+export interface RequestOptions {
+  /** Query parameters (undefined values are left out). */
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Extra headers, e.g. an Accept media type. */
+  headers?: Record<string, string>;
+  /** What is being asked for, for error sentences: "pull request #3 in acme/widgets". */
+  what: string;
+  signal?: AbortSignal;
+  /** Skip the first-use token check (used by the check itself). */
+  skipTokenCheck?: boolean;
+}
+
+const MAX_SAME_ORIGIN_REDIRECTS = 3;
+
+/**
+ * Marks an error thrown by the fetch guard so that it reaches the caller untouched and at once: Octokit passes
+ * errors named AbortError through without wrapping them in a RequestError, and only RequestErrors are retried
+ * by the retry and throttling plugins. A refusal is final; retrying it would only delay the answer.
+ */
+function refusal<E extends Error>(error: E): E {
+  error.name = 'AbortError';
+  return error;
+}
+const RequestOctokit = Octokit.plugin(throttling, retry);
+
+export class GitHubClient {
+  readonly octokit: Octokit;
+  readonly apiUrl: string;
+  readonly allowList: RepositoryAllowList;
+  private readonly apiOrigin: string;
+  private readonly apiPath: string;
+  private identityPromise: Promise<Identity> | undefined;
+
+  constructor(private readonly options: GitHubClientOptions) {
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    const parsed = new URL(this.apiUrl);
+    this.apiOrigin = parsed.origin;
+    this.apiPath = parsed.pathname.replace(/\/+$/, '');
+    this.allowList = options.allowList;
+    const unit = options.waitUnitMs ?? 1000;
+    const maxWait = options.maxRateLimitWaitSeconds;
+    const log = options.log;
+    const shouldRetry = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+      // Bounded: at most two waits per request, and only short ones; the rest is reported with the reset time.
+      if (retryCount < 2 && retryAfter <= maxWait) {
+        log.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s before retrying`);
+        return true;
+      }
+      log.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; reset in ${retryAfter} s is longer than the ${maxWait} s this server waits`);
+      return false;
+    };
+    const guardedFetch = this.guardedFetch.bind(this);
+    this.octokit = new RequestOctokit({
+      auth: options.token,
+      baseUrl: this.apiUrl,
+      userAgent: options.userAgent,
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(`octokit: ${m}`), error: (m: string) => log.error(`octokit: ${m}`) },
+      request: { fetch: guardedFetch },
+      throttle: {
+        onRateLimit: shouldRetry('primary'),
+        onSecondaryRateLimit: shouldRetry('secondary'),
+        retryAfterBaseValue: unit,
+        fallbackSecondaryRateRetryAfter: 60,
+        // Own limiter groups: the plugin's defaults are process-wide singletons, and tests need other spacing.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.minWriteIntervalMs ?? 1000 }),
+        search: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.minSearchIntervalMs ?? 2000 }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.minWriteIntervalMs ?? 1000 }),
+      } as never,
+      retry: {
+        retries: options.retries ?? 2,
+        retryAfterBaseValue: unit,
+        // 403/429 belong to the throttling plugin; 4xx answers do not get better by asking again.
+        doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451],
+      },
+    });
+  }
+
+  /**
+   * fetch for Octokit: only the API origin, redirects followed by hand and only within that origin (so the
+   * Authorization header can never travel to another host).
+   */
+  private async guardedFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    let url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    for (let hop = 0; ; hop++) {
+      this.assertApiUrl(url);
+      const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
+      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const response = await fetch(url, { ...init, redirect: 'manual', signal });
+      const location = response.headers.get('location');
+      const method = (init.method ?? 'GET').toUpperCase();
+      if (response.status >= 300 && response.status < 400 && location && (method === 'GET' || method === 'HEAD') && hop < MAX_SAME_ORIGIN_REDIRECTS) {
+        const next = new URL(location, url);
+        // A moved repository redirects within the API; anything else (log storage, raw downloads) goes back
+        // to the caller as a 3xx, and is fetched, if at all, without the token.
+        if (next.origin === this.apiOrigin && next.pathname.startsWith(this.apiPath)) {
+          await response.body?.cancel().catch(() => {});
+          url = next;
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+
+  private assertApiUrl(url: URL): void {
+    if (url.origin !== this.apiOrigin) {
+      throw refusal(new Error(`refusing to send the GitHub token to ${url.origin}: only ${this.apiOrigin} (GITHUB_API_URL) receives it`));
+    }
+    const relative = url.pathname.slice(this.apiPath.length);
+    const match = /^\/repos\/([^/]+)\/([^/]+)/.exec(relative);
+    if (match && !this.allowList.allows(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!))) {
+      throw refusal(new RepositoryNotAllowedError(`${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`, this.allowList.patterns));
+    }
+    if (this.allowList.restricted && /^\/repositories\/\d+/.test(relative)) {
+      throw refusal(new Error('refusing a /repositories/{id} URL while GITHUB_REPOSITORIES is set (the repository cannot be checked)'));
+    }
+  }
+
+  /** Throws RepositoryNotAllowedError (no request made) when owner/repo is outside GITHUB_REPOSITORIES. */
+  assertRepo(owner: string, repo: string): void {
+    this.allowList.assert(owner, repo);
+  }
+
+  /**
+   * One REST call. `path` is already encoded (see paths.ts). Errors come back as GitHubApiError with the
+   * HTTP status spelled out; RepositoryNotAllowedError passes through unchanged.
+   */
+  async request<T = unknown>(method: string, path: string, options: RequestOptions): Promise<ApiResponse<T>> {
+    if (!options.skipTokenCheck) await this.identity();
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    const qs = query.toString();
+    const url = qs ? `${path}?${qs}` : path;
+    try {
+      const response = await this.octokit.request({
+        method,
+        url,
+        headers: options.headers ?? {},
+        ...(options.body !== undefined ? { data: options.body } : {}),
+        request: options.signal ? { signal: options.signal } : {},
+      } as never);
+      return { status: response.status, data: response.data as T, headers: response.headers as Record<string, string | undefined> };
+    } catch (error) {
+      throw this.translate(error, options.what, options.signal);
+    }
+  }
+
+  private translate(error: unknown, what: string, signal?: AbortSignal): Error {
+    if (signal?.aborted) return error as Error;
+    const cause = (error as { cause?: unknown })?.cause;
+    if (error instanceof RepositoryNotAllowedError) return error;
+    if (cause instanceof RepositoryNotAllowedError) return cause;
+    if (error instanceof GitHubApiError) return error;
+    return explainGitHubError(error, what);
+  }
+
+  /**
+   * The token check: GET /user once. A 401 becomes "token invalid or expired"; a failure is not cached, so
+   * the next call asks again (the operator may have fixed the network).
+   */
+  identity(signal?: AbortSignal): Promise<Identity> {
+    if (!this.identityPromise) {
+      this.identityPromise = this.request<Record<string, unknown>>('GET', '/user', { what: 'the token check (GET /user)', skipTokenCheck: true, ...(signal ? { signal } : {}) })
+        .then((response) => {
+          const scopes = response.headers['x-oauth-scopes'];
+          return {
+            login: typeof response.data.login === 'string' ? response.data.login : null,
+            name: typeof response.data.name === 'string' ? response.data.name : null,
+            type: typeof response.data.type === 'string' ? response.data.type : null,
+            html_url: typeof response.data.html_url === 'string' ? response.data.html_url : null,
+            scopes: scopes === undefined ? null : scopes.split(',').map((s) => s.trim()).filter(Boolean),
+          };
+        })
+        .catch((error: unknown) => {
+          // GitHub App installation tokens cannot read /user (403) yet work everywhere else: let them through.
+          if (error instanceof GitHubApiError && error.status === 403 && error.code !== 'rate_limited') {
+            return { login: null, name: null, type: null, html_url: null, scopes: null };
+          }
+          this.identityPromise = undefined;
+          if (error instanceof GitHubApiError && error.code === 'unauthorized') {
+            throw new GitHubApiError(
+              'GitHub rejected GITHUB_PERSONAL_ACCESS_TOKEN at its first use (401 Unauthorized): the token is invalid, expired or revoked.',
+              'unauthorized',
+              error.hint,
+              401,
+            );
+          }
+          throw error;
+        });
+    }
+    return this.identityPromise;
+  }
+
+  /**
+   * Downloads a URL GitHub redirected to (job logs live in blob storage). Sent WITHOUT the token or any other
+   * header; at most `maxBytes` are kept, from the end (logs are read from the tail).
+   */
+  async downloadTail(url: string, maxBytes: number, signal?: AbortSignal): Promise<{ tail: Buffer; totalBytes: number }> {
+    const target = new URL(url);
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new GitHubApiError(`GitHub redirected to an unsupported URL scheme (${target.protocol}).`, 'upstream_error', undefined, undefined);
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 60_000);
+    const response = await fetch(target, { redirect: 'follow', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    if (!response.ok || !response.body) {
+      throw new GitHubApiError(`downloading the logs failed (HTTP ${response.status}); the download link may have expired.`, 'upstream_error', 'call get_job_logs again for a fresh link.', response.status);
+    }
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let total = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      const buf = Buffer.from(chunk);
+      total += buf.length;
+      chunks.push(buf);
+      kept += buf.length;
+      // Keep a window of at most 2x the budget; older chunks are dropped as new ones arrive.
+      while (kept - (chunks[0]?.length ?? 0) >= maxBytes && chunks.length > 1) kept -= chunks.shift()!.length;
+    }
+    const all = Buffer.concat(chunks);
+    return { tail: all.length > maxBytes ? all.subarray(all.length - maxBytes) : all, totalBytes: total };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What every GitHub tool shares: the owner/repo/paging fields, the mapping of lib errors to ToolError, and
+ * the last step before a result leaves: invisible and bidirectional control characters stripped from all
+ * text (prompt-injection hygiene). `githubTool` wraps defineTool so no tool can forget either.
+ */
+import { defineTool, ToolError, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
+import type { GitHubDeps } from '../deps.js';
+import { RepositoryNotAllowedError } from '../lib/allowlist.js';
+import { GitHubApiError } from '../lib/errors.js';
+import { sanitizeDeep, stripInvisibleText } from '../lib/sanitize.js';
+
+export const ownerField = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an owner is a GitHub user or organization name, like "octocat"')
+  .describe('Repository owner (user or organization), e.g. "octocat".');
+export const repoField = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name has only letters, digits, ".", "_" and "-"')
+  .refine((s) => s !== '.' && s !== '..', 'a repository name cannot be "." or ".."')
+  .describe('Repository name, e.g. "hello-world".');
+export const numberField = (what: string) => z.number().int().positive().describe(`${what} number, e.g. 42.`);
+export const pageField = z.number().int().min(1).max(1000).optional().describe('Page of results, from 1 (default 1).');
+export const perPageField = z.number().int().min(1).max(100).optional().describe('Results per page, 1-100 (default 30). Same as per_page.');
+export const perPageSnakeField = z.number().int().min(1).max(100).optional().describe('Results per page, 1-100 (default 30). Same as perPage.');
+/** Both spellings, as the archived server used each on different tools. */
+export const pagingFields = { page: pageField, perPage: perPageField, per_page: perPageSnakeField };
+
+export type GitHubTool = ToolDefinition<GitHubDeps, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function toToolError(error: unknown): unknown {
+  if (error instanceof GitHubApiError) return new ToolError(error.message, { ...(error.hint ? { hint: error.hint } : {}), code: error.code, cause: error });
+  if (error instanceof RepositoryNotAllowedError) {
+    return new ToolError(`${error.message} No request was sent.`, {
+      hint: `use a repository matching ${error.patterns.join(', ')}, or ask the operator to add this one to GITHUB_REPOSITORIES.`,
+      code: 'repository_not_allowed',
+    });
+  }
+  return error;
+}
+
+function sanitizeBlock(block: NonNullable<ToolOutput['content']>[number]): NonNullable<ToolOutput['content']>[number] {
+  if (block.type === 'text') return { ...block, text: stripInvisibleText(block.text) };
+  return block;
+}
+
+export function sanitizeOutput<S>(output: ToolOutput<S>): ToolOutput<S> {
+  return {
+    ...(output.structured !== undefined ? { structured: sanitizeDeep(output.structured) } : {}),
+    ...(output.text !== undefined ? { text: stripInvisibleText(output.text) } : {}),
+    ...(output.content ? { content: output.content.map(sanitizeBlock) } : {}),
+  };
+}
+
+type AnyZodObject = z.ZodObject<z.ZodRawShape>;
+
+/** defineTool plus the shared error mapping and output sanitizing. */
+export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(definition: ToolDefinition<GitHubDeps, I, O>): ToolDefinition<GitHubDeps, I, O> {
+  return defineTool<GitHubDeps, I, O>({
+    ...definition,
+    async handler(args, ctx) {
+      try {
+        return sanitizeOutput(await definition.handler(args, ctx));
+      } catch (error) {
+        throw toToolError(error);
+      }
+    },
+  });
+}
+
+/** Annotations: every tool reaches GitHub (open world). */
+export const READ_ONLY = { readOnlyHint: true, openWorldHint: true } as const;
+export function writer(destructive: boolean, idempotent: boolean) {
+  return { readOnlyHint: false, destructiveHint: destructive, idempotentHint: idempotent, openWorldHint: true } as const;
+}
+
+/** Short "owner/repo" for messages. */
+export const slug = (a: { owner: string; repo: string }) => `${a.owner}/${a.repo}`;
