@@ -1,3 +1,4 @@
 export * from './temp.js';
 export * from './git.js';
 export * from './loopback.js';
+export * from './postgres.js';

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { checkStatement, GuardError } from './guard.js';
+
+async function refusal(sql: string, mode: 'read' | 'write' | 'explain' = 'read', schemas?: string[]): Promise<GuardError> {
+  try {
+    await checkStatement(sql, mode, schemas ? { schemas } : {});
+  } catch (error) {
+    if (error instanceof GuardError) return error;
+    throw error;
+  }
+  throw new Error(`expected a refusal for: ${sql}`);
+}
+
+describe('checkStatement: reads', () => {
+  it.each([
+    ['SELECT 1', 'SelectStmt'],
+    ['select * from public.orders where id = 1', 'SelectStmt'],
+    ['VALUES (1, 2), (3, 4)', 'SelectStmt'],
+    ['TABLE public.orders', 'SelectStmt'],
+    ['SHOW statement_timeout', 'VariableShowStmt'],
+    ['EXPLAIN ANALYZE SELECT 1', 'ExplainStmt'],
+    ['WITH x AS (SELECT 1 AS a) SELECT a FROM x', 'SelectStmt'],
+    ['SELECT pg_sleep(1)', 'SelectStmt'],
+    ['SELECT currval(\'s\')', 'SelectStmt'],
+    ['-- leading comment\nSELECT 1 -- trailing', 'SelectStmt'],
+    ['SELECT 1;', 'SelectStmt'],
+  ])('allows %s', async (sql, kind) => {
+    expect((await checkStatement(sql, 'read')).kind).toBe(kind);
+  });
+
+  it.each([
+    ['SELECT 1; COMMIT', 'multiple_statements'],
+    ['COMMIT; DELETE FROM t', 'multiple_statements'],
+    ['COMMIT', 'forbidden_statement'],
+    ['END', 'forbidden_statement'],
+    ['ROLLBACK', 'forbidden_statement'],
+    ['BEGIN', 'forbidden_statement'],
+    ['SET TRANSACTION READ WRITE', 'forbidden_statement'],
+    ['SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', 'forbidden_statement'],
+    ['SET default_transaction_read_only = off', 'forbidden_statement'],
+    ['RESET ALL', 'forbidden_statement'],
+    ['SET ROLE postgres', 'forbidden_statement'],
+    ['DO $$ BEGIN DELETE FROM t; END $$', 'forbidden_statement'],
+    ['COPY t TO PROGRAM \'id\'', 'forbidden_statement'],
+    ['LOCK TABLE t', 'forbidden_statement'],
+    ['NOTIFY c', 'forbidden_statement'],
+    ['LISTEN c', 'forbidden_statement'],
+    ['DELETE FROM t', 'not_read_only'],
+    ['WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d', 'not_read_only'],
+    ['EXPLAIN ANALYZE DELETE FROM t', 'not_read_only'],
+    ['SELECT * INTO n FROM t', 'not_read_only'],
+    ['SELECT * FROM t FOR UPDATE', 'not_read_only'],
+    ['SELECT set_config(\'a\', \'b\', false)', 'forbidden_function'],
+    ['SELECT PG_CATALOG.PG_READ_FILE(\'/etc/passwd\')', 'forbidden_function'],
+    ['SELECT x.pg_read_file FROM (SELECT \'/etc/passwd\'::text) x', 'forbidden_function'],
+    ['SELECT * FROM t WHERE id IN (SELECT lo_import(\'/etc/passwd\'))', 'forbidden_function'],
+    ['SELECT nextval(\'s\')', 'forbidden_function'],
+    ['SELECT query_to_xml(\'select 1\', true, true, \'\')', 'forbidden_function'],
+    ['SELECT dblink_exec(\'host=x\', \'DELETE FROM t\')', 'forbidden_function'],
+    ['SELECT pg_advisory_lock(1)', 'forbidden_function'],
+    ['', 'empty'],
+    ['-- nothing', 'empty'],
+    ['SELEC 1', 'syntax_error'],
+  ])('refuses %s', async (sql, code) => {
+    expect((await refusal(sql)).code).toBe(code);
+  });
+
+  it('reports the position of a syntax error in PostgreSQL terms (1-based, line and column)', async () => {
+    const error = await refusal('SELECT *\nFROM t WHERE');
+    expect(error.code).toBe('syntax_error');
+    expect(error.position).toBe(22);
+    expect(error.message).toMatch(/line 2, column 13/);
+  });
+
+  it('counts characters, not bytes, for positions after non-ASCII text', async () => {
+    const error = await refusal("SELECT 'äöü' FROM WHERE");
+    expect(error.position).toBe(19);
+    // Tree locations are byte offsets in the parser: converted too.
+    const refused = await refusal("SELECT 'äöü', pg_read_file('x')");
+    expect(refused.position).toBe(15);
+  });
+});
+
+describe('checkStatement: writes and explain', () => {
+  it('allows data and schema changes in write mode, including sequences', async () => {
+    for (const sql of ['INSERT INTO t VALUES (1)', 'UPDATE t SET a = 1', 'CREATE TABLE x (a int)', "SELECT nextval('s')", 'CALL p()']) {
+      await expect(checkStatement(sql, 'write')).resolves.toBeTruthy();
+    }
+  });
+
+  it('still refuses escapes in write mode', async () => {
+    for (const sql of ['COMMIT', 'SET search_path = x', 'COPY t FROM PROGRAM \'id\'', "SELECT pg_read_file('/etc/passwd')", 'ALTER SYSTEM SET work_mem = 1', 'CREATE ROLE x SUPERUSER', 'INSERT INTO t VALUES (1); COMMIT']) {
+      await refusal(sql, 'write');
+    }
+    expect((await refusal("CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS 'return 1'", 'write')).message).toMatch(/untrusted language/);
+  });
+
+  it('explain mode takes plain DML but not utility statements', async () => {
+    await expect(checkStatement('DELETE FROM t', 'explain')).resolves.toBeTruthy();
+    expect((await refusal('CREATE TABLE x (a int)', 'explain')).code).toBe('forbidden_statement');
+  });
+});
+
+describe('checkStatement: schema allow-list', () => {
+  it('refuses relations and functions qualified with other schemas, allows the catalogs', async () => {
+    expect((await refusal('SELECT * FROM secret.keys', 'read', ['public'])).code).toBe('schema_not_allowed');
+    expect((await refusal('SELECT secret.f()', 'read', ['public'])).code).toBe('schema_not_allowed');
+    await expect(checkStatement('SELECT * FROM public.orders JOIN pg_catalog.pg_class c ON true', 'read', { schemas: ['public'] })).resolves.toBeTruthy();
+    await expect(checkStatement('SELECT * FROM information_schema.tables', 'read', { schemas: ['public'] })).resolves.toBeTruthy();
+  });
+});
