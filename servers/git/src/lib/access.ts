@@ -1,0 +1,142 @@
+/**
+ * Which repositories a request may touch, through the shared path sandbox of @portico/protocol.
+ *
+ * The allowed directories are the server's positional arguments, narrowed (never widened) by the client's
+ * roots. A repository is reachable when:
+ *  - repo_path resolves, symlinks followed, inside an allowed directory (sandbox.resolve);
+ *  - git, not allowed to look above that directory (GIT_CEILING_DIRECTORIES), finds a work tree there;
+ *  - the work tree's top level is that allowed directory itself or inside it (so a `core.worktree` setting
+ *    cannot point git at another place), and the git directory, the common git directory of a linked
+ *    worktree and every object alternate resolve inside the allowed directories too.
+ * File arguments are checked lexically against the top level (paths.ts) and then through the sandbox with
+ * symlinks followed, and must stay inside the repository.
+ */
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { isPathInside, type PathSandbox, sandboxForRequest, ToolError } from '@portico/protocol';
+import { RepoError } from './errors.js';
+import type { GitPolicy } from './hardening.js';
+import { repoPath } from './paths.js';
+import { locateRepository, Repo } from './repo.js';
+
+export const LIST_REPOSITORIES_HINT = 'call git_list_repositories to see the repositories this server may use';
+
+export interface AccessContext {
+  clientRoots(): Promise<readonly { uri: string }[] | undefined>;
+  signal?: AbortSignal;
+}
+
+export interface AccessSettings {
+  /** The operator's directories; empty when the server was started without any. */
+  sandbox: PathSandbox;
+  policy: GitPolicy;
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export interface OpenedRepo {
+  repo: Repo;
+  /** The sandbox of this request (operator directories narrowed by client roots). */
+  sandbox: PathSandbox;
+}
+
+export function noRepositoriesError(): ToolError {
+  return new ToolError('No repositories are configured, so this server cannot reach any.', {
+    code: 'no_repositories',
+    hint: 'the operator must start the server with the repositories to allow as arguments, e.g. `npx -y @portico/server-git /path/to/repo /path/to/other-repo` (a folder that holds several repositories also works).',
+  });
+}
+
+/** The sandbox of one request, with a clear answer when nothing is reachable. */
+export async function requestSandbox(settings: AccessSettings, ctx: AccessContext): Promise<PathSandbox> {
+  if (settings.sandbox.isEmpty()) throw noRepositoriesError();
+  return sandboxForRequest(settings.sandbox, ctx);
+}
+
+export async function openRepository(settings: AccessSettings, ctx: AccessContext, input: string): Promise<OpenedRepo> {
+  const sandbox = await requestSandbox(settings, ctx);
+  const resolved = await withGitHint(() => sandbox.resolve(input, 'read'));
+  if (!(await stat(resolved.path)).isDirectory()) {
+    throw new RepoError('not_a_repository', `repo_path "${input}" is a file, not a repository folder.`, 'pass the folder of the repository (its top level).');
+  }
+  const options = { policy: settings.policy, signal: ctx.signal, baseEnv: settings.baseEnv };
+  const root = resolved.root.path;
+  const located = await locateRepository(resolved.path, dirname(root) === root ? undefined : dirname(root), options);
+  const [top, gitDir, commonDir] = await Promise.all([realpath(located.top), realpath(located.gitDir), realpath(located.commonDir)]);
+  if (!isPathInside(root, top)) {
+    // Do not name the outside location: the model learns only that it is not allowed.
+    throw new ToolError(`repo_path "${input}" belongs to a repository whose working tree is not inside the allowed directory ${root}.`, {
+      code: 'outside_sandbox',
+      hint: `use a repository inside the allowed directories (${LIST_REPOSITORIES_HINT}).`,
+    });
+  }
+  for (const dir of [gitDir, commonDir, ...(await alternates(commonDir))]) {
+    if (!sandbox.rootOf(dir)) {
+      throw new ToolError(`repo_path "${input}" is a repository whose git data (a .git file, linked worktree or object alternate) lies outside the allowed directories; it was refused.`, {
+        code: 'outside_sandbox',
+        hint: 'the operator can allow the repository that holds the git data as well.',
+      });
+    }
+  }
+  return { repo: new Repo({ top, gitDir, commonDir }, options), sandbox };
+}
+
+/** objects/info/alternates: further object stores git would read. Each one must be allowed too. */
+async function alternates(commonDir: string): Promise<string[]> {
+  const objects = resolve(commonDir, 'objects');
+  let text: string;
+  try {
+    text = await readFile(resolve(objects, 'info', 'alternates'), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const entry = line.trim();
+    if (!entry || entry.startsWith('#')) continue;
+    const abs = isAbsolute(entry) ? entry : resolve(objects, entry);
+    try {
+      out.push(await realpath(abs));
+    } catch {
+      // git ignores a missing alternate, so does this check.
+    }
+  }
+  return out;
+}
+
+/**
+ * A file argument: lexically inside the repository (paths.ts), and, following symlinks on disk, still inside
+ * it and inside the sandbox. Returns the path relative to the top level that git receives.
+ * A path that no longer exists on disk (deleted file, file at an old revision) is checked through its
+ * nearest existing folder.
+ */
+export async function repoFile(opened: OpenedRepo, input: string, field = 'path'): Promise<string> {
+  const top = opened.repo.top;
+  const lexical = repoPath(top, input, field);
+  const resolved = await withGitHint(() => opened.sandbox.resolve(lexical.abs, 'create', { followFinalSymlink: false }));
+  if (!isPathInside(top, resolved.path)) {
+    throw new ToolError(`${field} "${input}" leads outside the repository through a symbolic link; it was refused.`, {
+      code: 'outside_repository',
+      hint: 'pass a path inside the repository that does not go through a symbolic link to elsewhere.',
+    });
+  }
+  return lexical.rel;
+}
+
+export async function repoFiles(opened: OpenedRepo, inputs: readonly string[] | undefined, field = 'paths'): Promise<string[] | undefined> {
+  if (!inputs || inputs.length === 0) return undefined;
+  const out: string[] = [];
+  for (const input of inputs) out.push(await repoFile(opened, input, field));
+  return out;
+}
+
+/** The sandbox's hints name the filesystem server's tool; point to this server's instead. */
+async function withGitHint<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ToolError && (error.code === 'outside_sandbox' || error.code === 'not_found')) {
+      throw new ToolError(error.message, { code: error.code, hint: error.code === 'not_found' ? 'check the spelling of the path.' : `use a path inside the allowed repositories (${LIST_REPOSITORIES_HINT}).` });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+/** The three diff tools share their output and their budget handling. */
+import { type ToolOutput, z } from '@portico/protocol';
+import { diffFiles, diffPatch, type DiffSpec, renderFileSummary } from '../lib/diff.js';
+import type { Repo } from '../lib/repo.js';
+import { fileChangeSchema, pagedTextSchema } from './schemas.js';
+import { budgeted, bytesFor } from './shared.js';
+
+/** Files listed in full up to this many; the rest is counted. */
+const MAX_FILES = 1000;
+
+export const diffOutput = z.object({
+  files: z.array(fileChangeSchema).describe('Changed files with line counts; binary files are flagged, not shown.'),
+  total_files: z.number().describe('Number of changed files (files may list fewer).'),
+  patch: z.string().describe('The unified diff text (or the file summary when stat=true), cut to max_chars.'),
+  ...pagedTextSchema,
+});
+
+export type DiffOutput = z.infer<typeof diffOutput>;
+
+export async function runDiff(
+  repo: Repo,
+  spec: DiffSpec,
+  options: { heading: string; offset: number; maxChars: number; stat: boolean },
+): Promise<ToolOutput<DiffOutput>> {
+  const files = await diffFiles(repo, spec);
+  const listed = files.slice(0, MAX_FILES);
+  let body: string;
+  let complete = true;
+  if (options.stat) {
+    body = renderFileSummary(files);
+  } else {
+    const patch = await diffPatch(repo, spec, bytesFor(options.offset, options.maxChars));
+    body = patch.text;
+    complete = patch.complete;
+  }
+  const cut = budgeted(body, options.offset, options.maxChars, complete, 'Diff');
+  const empty = files.length === 0;
+  const summary = empty ? 'No changes.' : `${files.length} file(s) changed${files.some((f) => f.binary) ? ' (binary files are summarised, not shown)' : ''}.`;
+  return {
+    structured: { files: listed, total_files: files.length, patch: cut.text, next_offset: cut.next_offset, truncated: cut.truncated },
+    text: `${options.heading}\n${empty ? summary : cut.text || summary}`,
+  };
+}
+
+export const statField = z.boolean().default(false).describe('Return only the per-file summary (paths with lines added/removed) instead of the patch.');
+export const pathsField = z.array(z.string()).max(100).optional().describe('Limit the diff to these files or folders (relative to the repository top level).');
