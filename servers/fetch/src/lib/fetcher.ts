@@ -1,0 +1,135 @@
+/**
+ * The fetch service both the tool and the prompt use: robots.txt (autonomous fetches only), the page cache,
+ * the guarded download and the conversion. No MCP types here.
+ */
+import type { ContentFormat } from './convert.js';
+import { FetchError } from './errors.js';
+import { type SsrfGuard, parseTargetUrl } from './guard.js';
+import { type ProxySettings, formatBytes, guardedFetch } from './http-client.js';
+import { PageCache } from './page-cache.js';
+import { RobotsPolicy } from './robots.js';
+
+/** Who asked: the model on its own (tool), or the user (prompt). They get different user agents. */
+export type FetchMode = 'autonomous' | 'user';
+
+export interface FetcherSettings {
+  userAgentAutonomous: string;
+  userAgentUser: string;
+  /** robots.txt user-agent tokens checked for autonomous fetches (any Disallow wins). */
+  robotsAgents: string[];
+  ignoreRobotsTxt: boolean;
+  maxBytes: number;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxRedirects: number;
+  proxy?: ProxySettings;
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+  cacheMaxChars: number;
+  robotsTtlMs: number;
+  robotsTimeoutMs: number;
+  robotsMaxBytes: number;
+}
+
+export interface FetchedPage {
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  contentType: string;
+  format: ContentFormat;
+  title?: string;
+  content: string;
+  note?: string;
+  redirects: string[];
+  /** Bytes that arrived for the body (after the last redirect). */
+  bytes: number;
+}
+
+export interface PageResult extends FetchedPage {
+  fromCache: boolean;
+}
+
+export class PageFetcher {
+  readonly robots: RobotsPolicy;
+  private readonly cache: PageCache<FetchedPage>;
+  /** Number of page downloads started (cache misses), for tests and diagnostics. */
+  downloads = 0;
+
+  constructor(
+    private readonly guard: SsrfGuard,
+    readonly settings: FetcherSettings,
+  ) {
+    this.cache = new PageCache({ ttlMs: settings.cacheTtlMs, maxEntries: settings.cacheMaxEntries, maxChars: settings.cacheMaxChars });
+    this.robots = new RobotsPolicy({
+      ttlMs: settings.robotsTtlMs,
+      download: async (url, signal) => {
+        const res = await guardedFetch(url, this.guard, {
+          userAgent: settings.userAgentAutonomous,
+          maxBytes: settings.robotsMaxBytes,
+          connectTimeoutMs: settings.connectTimeoutMs,
+          timeoutMs: settings.robotsTimeoutMs,
+          maxRedirects: settings.maxRedirects,
+          accept: 'text/plain,*/*;q=0.5',
+          ...(settings.proxy ? { proxy: settings.proxy } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        return { status: res.status, body: res.body };
+      },
+    });
+  }
+
+  async fetchPage(input: string, options: { mode: FetchMode; raw: boolean; signal?: AbortSignal }): Promise<PageResult> {
+    const url = parseTargetUrl(input);
+    url.hash = '';
+    const checkRobots = options.mode === 'autonomous' && !this.settings.ignoreRobotsTxt;
+    // robots.txt first, even for a cached page: the cache may hold a page the user fetched with the prompt.
+    if (checkRobots) {
+      await this.guard.check(url, options.signal);
+      await this.robots.check(url, this.settings.robotsAgents, options.signal);
+    }
+    const key = `${options.raw ? 'raw' : 'simplified'} ${url.href}`;
+    const cached = this.cache.get(key);
+    if (cached) return { ...cached, fromCache: true };
+
+    this.downloads += 1;
+    const res = await guardedFetch(url, this.guard, {
+      userAgent: options.mode === 'autonomous' ? this.settings.userAgentAutonomous : this.settings.userAgentUser,
+      maxBytes: this.settings.maxBytes,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      timeoutMs: this.settings.timeoutMs,
+      maxRedirects: this.settings.maxRedirects,
+      ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      // Each redirect hop is another page: its site's robots.txt applies too (the first hop was checked above).
+      ...(checkRobots ? { beforeHop: async (hopUrl: URL, hop: number) => (hop > 0 ? this.robots.check(hopUrl, this.settings.robotsAgents, options.signal) : undefined) } : {}),
+    });
+    if (res.status >= 400) {
+      throw new FetchError('http_status', `${res.url.href} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`, {
+        status: res.status,
+        hint: res.status === 404 || res.status === 410 ? 'check the URL; the page does not exist.' : res.status >= 500 ? 'the site has a problem; try again later.' : 'the site refused the request; try another URL.',
+      });
+    }
+    const contentTypeHeader = res.headers['content-type'];
+    // Loaded on first use: the DOM, Readability and turndown take a while to load, and startup should not wait.
+    const { convertBody } = await import('./convert.js');
+    const converted = await convertBody(res.body, contentTypeHeader, res.url.href, options.raw);
+    const page: FetchedPage = {
+      requestedUrl: url.href,
+      finalUrl: res.url.href,
+      status: res.status,
+      contentType: converted.contentType,
+      format: converted.format,
+      content: converted.content,
+      redirects: res.redirects,
+      bytes: res.wireBytes,
+      ...(converted.title ? { title: converted.title } : {}),
+      ...(converted.note ? { note: converted.note } : {}),
+    };
+    this.cache.set(key, page, page.content.length);
+    return { ...page, fromCache: false };
+  }
+
+  describeLimits(): string {
+    return `bodies up to ${formatBytes(this.settings.maxBytes)}, ${Math.round(this.settings.timeoutMs / 1000)} s per fetch, ${this.settings.maxRedirects} redirects`;
+  }
+}
