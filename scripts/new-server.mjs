@@ -32,7 +32,8 @@ export function scaffoldServer({ name, port, serversDir = join(repo, 'servers') 
       .replaceAll("name: 'template'", `name: '${name}'`)
       .replaceAll('Portico template', `Portico ${title}`)
       .replaceAll('defaultPort: 3300', `defaultPort: ${port}`)
-      .replaceAll('servers/_template', `servers/${name}`);
+      .replaceAll('servers/_template', `servers/${name}`)
+      .replaceAll('127.0.0.1:3300', `127.0.0.1:${port}`);
   for (const file of walk(target)) {
     if (!/\.(ts|json|md|mjs)$/.test(file)) continue;
     const before = readFileSync(file, 'utf8');
