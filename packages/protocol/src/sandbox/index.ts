@@ -13,4 +13,5 @@ export {
   type PathImpl,
 } from './paths.js';
 export { MAX_SYMLINK_HOPS } from './walk.js';
+export { openWalkedFile, openWalkedFileSync, canOpenWalkedFilesSync, type WalkedFile } from './walked.js';
 export type { SandboxErrorCode } from './messages.js';

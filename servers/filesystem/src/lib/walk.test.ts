@@ -1,0 +1,102 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '@portico/test-utils';
+import { compileGlob, compileGlobList, dirMayContain, PatternError, staticBase } from './glob.js';
+import { Walker, type WalkEntry } from './walk.js';
+
+let dir: TempDir;
+let outside: TempDir;
+beforeAll(async () => {
+  dir = await makeTempDir('fs-walk-');
+  outside = await makeTempDir('fs-walk-out-');
+  const p = dir.path;
+  await mkdir(join(p, 'src/lib'), { recursive: true });
+  await mkdir(join(p, 'node_modules/pkg'), { recursive: true });
+  await mkdir(join(p, '.git'), { recursive: true });
+  await mkdir(join(p, 'build'), { recursive: true });
+  await writeFile(join(p, '.gitignore'), 'node_modules/\nbuild\n*.log\n!keep.log\n');
+  await writeFile(join(p, 'src/a.ts'), 'a');
+  await writeFile(join(p, 'src/lib/b.ts'), 'b');
+  await writeFile(join(p, 'src/lib/.gitignore'), 'secret.ts\n');
+  await writeFile(join(p, 'src/lib/secret.ts'), 's');
+  await writeFile(join(p, 'debug.log'), 'x');
+  await writeFile(join(p, 'keep.log'), 'x');
+  await writeFile(join(p, 'node_modules/pkg/index.js'), 'x');
+  await writeFile(join(p, 'build/out.js'), 'x');
+  await writeFile(join(p, '.git/HEAD'), 'x');
+  await writeFile(join(outside.path, 'canary.txt'), 'x');
+  await mkdir(join(outside.path, 'deep'));
+  await writeFile(join(outside.path, 'deep/canary2.txt'), 'x');
+  await symlink(outside.path, join(p, 'src/escape'));
+});
+afterAll(async () => {
+  await dir.cleanup();
+  await outside.cleanup();
+});
+
+async function collect(walker: Walker): Promise<WalkEntry[]> {
+  const out: WalkEntry[] = [];
+  for await (const e of walker.entries()) out.push(e);
+  return out;
+}
+
+describe('Walker', () => {
+  it('lists everything in name order, reports symlinks and never follows them', async () => {
+    const entries = await collect(new Walker(dir.path));
+    const rels = entries.map((e) => e.rel);
+    expect(rels).toContain('node_modules/pkg/index.js');
+    expect(rels).toContain('src/escape');
+    expect(entries.find((e) => e.rel === 'src/escape')!.type).toBe('symlink');
+    expect(rels.some((r) => r.includes('canary'))).toBe(false);
+    expect(rels.indexOf('src/a.ts')).toBeLessThan(rels.indexOf('src/lib/b.ts'));
+  });
+
+  it('honours .gitignore files at every level, negations, and skips .git', async () => {
+    const rels = (await collect(new Walker(dir.path, { respectGitignore: true }))).map((e) => e.rel).sort();
+    expect(rels).toEqual(['.gitignore', 'keep.log', 'src', 'src/a.ts', 'src/escape', 'src/lib', 'src/lib/.gitignore', 'src/lib/b.ts']);
+  });
+
+  it('applies ancestor .gitignore files when walking a subdirectory', async () => {
+    const rels = (await collect(new Walker(join(dir.path, 'src'), { respectGitignore: true, gitignoreAncestors: [dir.path] }))).map((e) => e.rel);
+    expect(rels).not.toContain('lib/secret.ts');
+    expect(rels).toContain('lib/b.ts');
+  });
+
+  it('stops at maxDepth and prunes excluded directories', async () => {
+    const shallow = await collect(new Walker(dir.path, { maxDepth: 1 }));
+    expect(shallow.every((e) => e.depth === 1)).toBe(true);
+    const exclude = compileGlobList(['node_modules', '*.log', '.git'])!;
+    const rels = (await collect(new Walker(dir.path, { exclude }))).map((e) => e.rel);
+    expect(rels.some((r) => r.startsWith('node_modules') || r.endsWith('.log') || r.startsWith('.git/'))).toBe(false);
+  });
+
+  it('stops on abort', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(collect(new Walker(dir.path, { signal: controller.signal }))).rejects.toThrow();
+  });
+});
+
+describe('globs', () => {
+  it('matches relative paths with dotfiles, like the official server', () => {
+    expect(compileGlob('**/*.ts')('src/lib/b.ts', 'b.ts')).toBe(true);
+    expect(compileGlob('*.ts')('src/lib/b.ts', 'b.ts')).toBe(false);
+    expect(compileGlob('**/.env')('a/.env', '.env')).toBe(true);
+    expect(compileGlob('./src/*.ts')('src/a.ts', 'a.ts')).toBe(true);
+  });
+
+  it('rejects empty and oversized patterns', () => {
+    expect(() => compileGlob('')).toThrow(PatternError);
+    expect(() => compileGlob('a'.repeat(2000))).toThrow(PatternError);
+  });
+
+  it('computes a static base to prune walks', () => {
+    expect(staticBase('src/lib/**/*.ts')).toBe('src/lib');
+    expect(staticBase('**/*.ts')).toBe('');
+    expect(staticBase('docs/readme.md')).toBe('docs');
+    expect(dirMayContain('src/lib', 'src')).toBe(true);
+    expect(dirMayContain('src/lib', 'src/lib/x')).toBe(true);
+    expect(dirMayContain('src/lib', 'test')).toBe(false);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * MCP resources: each allowed directory is listed as a resource, and `file://{+path}` reads any file or
+ * directory inside them (text for text files, base64 blobs for binary ones within the media cap, a listing
+ * for directories). Same sandbox, narrowed by the client's roots, as the tools.
+ */
+import { stat } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openForRead, type ResourceContext, type ResourceTemplateDefinition, ToolError } from '@portico/protocol';
+import type { FilesystemDeps } from './deps.js';
+import { detectMediaType, isBinary, SNIFF_BYTES } from './lib/content-type.js';
+import { readRange } from './lib/lines.js';
+import { requestSandbox } from './tools/common.js';
+import { entryLabel, linkSuffix, listEntries } from './tools/listing.js';
+import { readTextFile } from './tools/read-text.js';
+
+function sandboxOf(ctx: ResourceContext<FilesystemDeps>) {
+  return requestSandbox({ deps: ctx.deps, clientRoots: ctx.clientRoots });
+}
+
+export const fileResources: ResourceTemplateDefinition<FilesystemDeps>[] = [
+  {
+    name: 'file',
+    uriTemplate: 'file://{+path}',
+    title: 'Files in the allowed directories',
+    description: 'A file (its text, or a base64 blob for binary content) or a directory (a listing) inside the allowed directories.',
+    async list(ctx) {
+      const sandbox = await sandboxOf(ctx);
+      return sandbox.roots.map((root) => ({
+        uri: pathToFileURL(root.path).href,
+        name: root.path,
+        title: `Allowed directory ${root.path}${root.readOnly ? ' (read-only)' : ''}`,
+        mimeType: 'inode/directory',
+      }));
+    },
+    async read(uri, _variables, ctx) {
+      const sandbox = await sandboxOf(ctx);
+      let input: string;
+      try {
+        input = fileURLToPath(uri);
+      } catch {
+        throw new ToolError(`"${uri.href}" is not a local file URI.`, { code: 'invalid_path', hint: 'use file:///absolute/path inside an allowed directory.' });
+      }
+      const resolved = await sandbox.resolve(input, 'read');
+      const info = await stat(resolved.path);
+      if (info.isDirectory()) {
+        const { entries, truncated } = await listEntries(sandbox, resolved.path, { maxEntries: 5000, withSizes: false, signal: ctx.signal });
+        const text = entries.map((e) => `${entryLabel(e)} ${e.name}${linkSuffix(e)}`).join('\n') + (truncated ? '\n[cut at 5000 entries]' : '');
+        return { contents: [{ uri: uri.href, mimeType: 'text/plain', text }] };
+      }
+      const { handle, stats } = await openForRead(sandbox, input);
+      let head: Buffer;
+      try {
+        head = await readRange(handle, 0, Math.min(SNIFF_BYTES, stats.size));
+      } finally {
+        await handle.close();
+      }
+      if (!isBinary(head)) {
+        const r = await readTextFile(sandbox, input, { maxBytes: ctx.deps.maxReadBytes, signal: ctx.signal });
+        const mimeType = detectMediaType(head, resolved.path);
+        return { contents: [{ uri: uri.href, mimeType: mimeType.startsWith('text/') || mimeType === 'application/json' ? mimeType : 'text/plain', text: r.content }] };
+      }
+      if (stats.size > ctx.deps.maxMediaBytes) {
+        throw new ToolError(`"${input}" is larger than the media limit (${ctx.deps.maxMediaBytes} bytes).`, { code: 'too_large', hint: 'use get_file_info instead.' });
+      }
+      const opened = await openForRead(sandbox, input);
+      try {
+        const data = await readRange(opened.handle, 0, opened.stats.size);
+        return { contents: [{ uri: uri.href, mimeType: detectMediaType(data.subarray(0, SNIFF_BYTES), resolved.path), blob: data.toString('base64') }] };
+      } finally {
+        await opened.handle.close();
+      }
+    },
+  },
+];

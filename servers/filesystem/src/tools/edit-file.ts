@@ -1,0 +1,98 @@
+import { defineTool, openForRead, ToolError, writeFileAtomic, z } from '@portico/protocol';
+import { isBinary, SNIFF_BYTES } from '../lib/content-type.js';
+import { applyEdits, fenceDiff, unifiedDiff } from '../lib/edit.js';
+import { readRange } from '../lib/lines.js';
+import { type Ctx, guard, requestSandbox } from './common.js';
+
+/** Files larger than this are not edited in memory; write_file or a smaller file is the answer. */
+const MAX_EDIT_BYTES = 16 * 1024 * 1024;
+
+export const editFileTool = defineTool({
+  name: 'edit_file',
+  title: 'Edit file',
+  description:
+    'Make text edits to a file and return a unified diff of the change. Each edit replaces oldText with ' +
+    'newText; oldText must match exactly once (set replaceAll: true to replace every occurrence). When there ' +
+    'is no exact match, a match ignoring indentation and spacing differences is tried, and the new text takes ' +
+    'the file\'s indentation. Line endings (LF or CRLF) and a byte order mark are preserved. Edits apply in ' +
+    'order; if any edit fails, nothing is written. Use dryRun to preview. Only works within allowed ' +
+    'directories that are not read-only.',
+  toolset: 'write',
+  input: z.object({
+    path: z.string().describe('Path of the file to edit: absolute, or relative to the first allowed directory.'),
+    edits: z
+      .array(
+        z.object({
+          oldText: z.string().describe('Text to search for - must match exactly (copy it from read_text_file).'),
+          newText: z.string().describe('Text to replace with.'),
+          replaceAll: z.boolean().optional().describe('Replace every occurrence instead of requiring exactly one match (default false).'),
+        }),
+      )
+      .min(1)
+      .max(200)
+      .describe('The edits, applied in order; each sees the result of the previous ones.'),
+    dryRun: z.boolean().default(false).describe('Preview changes using git-style diff format, without writing.'),
+  }),
+  output: z.object({
+    path: z.string().describe('Real path of the file.'),
+    diff: z.string().describe('Unified diff of the change.'),
+    dryRun: z.boolean().describe('True when nothing was written.'),
+    changed: z.boolean().describe('False when the edits left the file as it was.'),
+    edits: z
+      .array(z.object({ match: z.enum(['exact', 'whitespace']).describe('How oldText was found.'), replacements: z.number().int().describe('Places changed.') }))
+      .describe('Per edit, in order.'),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  async handler({ path, edits, dryRun }, ctx: Ctx) {
+    return guard(path, async () => {
+      const sandbox = await requestSandbox(ctx);
+      const { original, realPath, version } = await readForEdit(sandbox, path);
+      const outcome = applyEdits(original, edits);
+      const diff = unifiedDiff(realPath, original, outcome.content);
+      if (!dryRun && outcome.changed) {
+        // Refuse to overwrite a change made by someone else since we read the file.
+        const now = await readVersion(sandbox, path);
+        if (now !== version) {
+          throw new ToolError(`"${path}" changed while it was being edited; nothing was written.`, { code: 'changed', hint: 'read the file again and redo the edit.' });
+        }
+        await writeFileAtomic(sandbox, path, outcome.content);
+      }
+      const edited = outcome.applied.map((a) => ({ match: a.match, replacements: a.replacements }));
+      const fuzzy = outcome.applied.filter((a) => a.match === 'whitespace').map((a) => a.index + 1);
+      const notes = [
+        dryRun ? 'Dry run: nothing was written.' : outcome.changed ? '' : 'The edits left the file unchanged.',
+        fuzzy.length ? `Edit(s) ${fuzzy.join(', ')} matched only when ignoring whitespace; check the diff.` : '',
+      ].filter(Boolean);
+      return {
+        structured: { path: realPath, diff, dryRun, changed: outcome.changed, edits: edited },
+        text: `${fenceDiff(diff)}${notes.length ? `\n\n${notes.join('\n')}` : ''}`,
+      };
+    });
+  },
+});
+
+async function readForEdit(sandbox: Parameters<typeof openForRead>[0], input: string) {
+  const { handle, resolved, stats } = await openForRead(sandbox, input);
+  try {
+    if (stats.size > MAX_EDIT_BYTES) {
+      throw new ToolError(`"${input}" is too large to edit here (${stats.size} bytes; limit ${MAX_EDIT_BYTES}).`, { code: 'too_large', hint: 'edit a smaller file, or rewrite it with write_file.' });
+    }
+    const bytes = await readRange(handle, 0, stats.size);
+    if (isBinary(bytes.subarray(0, SNIFF_BYTES))) {
+      throw new ToolError(`"${input}" is a binary file; edit_file only edits text.`, { code: 'binary_file', hint: 'use write_file to replace it entirely, if that is what you want.' });
+    }
+    return { original: bytes.toString('utf8'), realPath: resolved.path, version: versionOf(stats) };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readVersion(sandbox: Parameters<typeof openForRead>[0], input: string): Promise<string> {
+  const { handle, stats } = await openForRead(sandbox, input);
+  await handle.close();
+  return versionOf(stats);
+}
+
+function versionOf(stats: { ino: number; size: number; mtimeMs: number }): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * The text reading shared by read_text_file, read_file, read_multiple_files and file resources: open once
+ * through the sandbox (no gap between check and read), refuse binary content, then read only the lines
+ * asked for within the byte budget.
+ */
+import { openForRead, type PathSandbox, ToolError } from '@portico/protocol';
+import { isBinary, SNIFF_BYTES } from '../lib/content-type.js';
+import { readLastLines, readLinesForward, readRange } from '../lib/lines.js';
+
+export interface TextReadRequest {
+  head?: number | undefined;
+  tail?: number | undefined;
+  offset?: number | undefined;
+  count?: number | undefined;
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface TextReadResult {
+  /** The file text returned (exactly as in the file). */
+  content: string;
+  /** Real path read. */
+  path: string;
+  /** 1-based number of the first line returned, or null when unknown (tail of a large file). */
+  firstLine: number | null;
+  lineCount: number;
+  /** Line to pass as `offset` to continue, or null when the end of the file was reached. */
+  nextOffset: number | null;
+  truncated: boolean;
+  fileBytes: number;
+}
+
+export function validateReadRequest(request: TextReadRequest): void {
+  const { head, tail, offset, count } = request;
+  if (head !== undefined && tail !== undefined) {
+    throw new ToolError('head and tail cannot be used together.', { code: 'invalid_arguments', hint: 'pass only head (first N lines) or only tail (last N lines); for a range in the middle use offset and count.' });
+  }
+  if (tail !== undefined && (offset !== undefined || count !== undefined)) {
+    throw new ToolError('tail cannot be combined with offset or count.', { code: 'invalid_arguments', hint: 'use tail alone for the end of the file, or offset and count for a line range.' });
+  }
+  if (head !== undefined && count !== undefined && head !== count) {
+    throw new ToolError('head and count both give a number of lines and disagree.', { code: 'invalid_arguments', hint: 'pass only one of them.' });
+  }
+}
+
+export async function readTextFile(sandbox: PathSandbox, input: string, request: TextReadRequest): Promise<TextReadResult> {
+  validateReadRequest(request);
+  const { handle, resolved, stats } = await openForRead(sandbox, input);
+  try {
+    const sniff = await readRange(handle, 0, Math.min(SNIFF_BYTES, stats.size));
+    if (isBinary(sniff)) {
+      throw new ToolError(`"${input}" is a binary file (${stats.size} bytes), not text.`, {
+        code: 'binary_file',
+        hint: 'use read_media_file to get it as an image, audio or embedded resource, or get_file_info for its type and size.',
+      });
+    }
+    if (request.tail !== undefined) {
+      const slice = await readLastLines(handle, stats.size, { lines: request.tail, maxBytes: request.maxBytes, ...(request.signal ? { signal: request.signal } : {}) });
+      return { content: slice.text, path: resolved.path, firstLine: slice.firstLine, lineCount: slice.lineCount, nextOffset: null, truncated: slice.truncated, fileBytes: stats.size };
+    }
+    const maxLines = request.head ?? request.count;
+    const slice = await readLinesForward(handle, {
+      startLine: request.offset ?? 1,
+      ...(maxLines !== undefined ? { maxLines } : {}),
+      maxBytes: request.maxBytes,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    if (slice.lineCount === 0 && (request.offset ?? 1) > 1) {
+      throw new ToolError(`offset ${request.offset} is past the end of "${input}".`, { code: 'out_of_range', hint: 'use a smaller offset, or tail to read the last lines.' });
+    }
+    return {
+      content: slice.text,
+      path: resolved.path,
+      firstLine: slice.firstLine,
+      lineCount: slice.lineCount,
+      nextOffset: slice.nextLine,
+      truncated: slice.truncated,
+      fileBytes: stats.size,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The sentence after a partial read that tells the model how to get more. */
+export function continuationNote(result: TextReadResult, asked: { head?: number | undefined; tail?: number | undefined; count?: number | undefined }): string | undefined {
+  if (result.truncated && asked.tail !== undefined) {
+    return `[Output cut to the byte budget: only the last ${result.lineCount} line(s) fit. Use offset and count to read earlier lines in pieces.]`;
+  }
+  if (result.truncated && result.nextOffset !== null) {
+    return `[Output cut to the byte budget after ${result.lineCount} line(s) of ${result.fileBytes} bytes in total. To get the rest, call again with offset=${result.nextOffset}.]`;
+  }
+  const askedLines = asked.head ?? asked.count;
+  if (result.nextOffset !== null && askedLines === undefined) {
+    return `[More lines follow. To continue, call again with offset=${result.nextOffset}.]`;
+  }
+  return undefined;
+}
