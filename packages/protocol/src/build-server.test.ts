@@ -15,11 +15,17 @@ describe('buildMcpServer', () => {
   });
 
   it('stops a handler when the client cancels', async () => {
-    const c = await connectInMemory(echoServer, { deps: echoDeps() });
+    const deps = echoDeps();
+    const c = await connectInMemory(echoServer, { deps });
     const controller = new AbortController();
     const pending = c.callTool('slow', { steps: 1000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow();
+    // The client rejects on its own; what matters is that the server's handler saw the cancellation and
+    // stopped well short of its 1000 steps (10 s of work). Poll, bounded, until the handler has returned.
+    for (let i = 0; i < 100 && deps.slowStepsDone === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(deps.slowStepsDone).toBeDefined();
+    expect(deps.slowStepsDone!).toBeLessThan(1000);
     // The server is still responsive afterwards.
     expect(textOf(await c.callTool('echo', { text: 'ok' }))).toContain('ok');
     await c.close();

@@ -39,6 +39,17 @@ describe('http', () => {
     expect(server.stderr()).not.toContain(server.token);
   });
 
+  it('SIGINT closes open sessions and exits 0', async () => {
+    const other = await startHttpBin({ bin });
+    const c = await connectHttp({ url: other.url, token: other.token });
+    await c.callTool('greet', { name: 'Bo' });
+    const exited = new Promise<number | null>((resolve) => other.child.once('exit', (code) => resolve(code)));
+    other.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(other.stderr()).toContain('SIGINT received; closing');
+    await c.client.close().catch(() => {});
+  });
+
   for (const era of ['legacy', 'modern'] as const) {
     it(`calls a tool (${era})`, async () => {
       const c = await connectHttp({ url: server.url, token: server.token, era });

@@ -179,6 +179,39 @@ describe('HTTP entry', () => {
     expect(res.status).toBe(404);
   });
 
+  it('reaps idle 2025-11-25 sessions after --session-idle-timeout', async () => {
+    const short = await startServer(echoServer, {
+      config: echoConfig,
+      createDeps: (c) => echoDeps(c.secret),
+      argv: ['--transport', 'http', '--port', '0', '--session-idle-timeout', '1'],
+      env: { PORTICO_HTTP_TOKEN: TOKEN },
+    });
+    try {
+      const c = await connectHttp({ url: short!.url!, token: TOKEN });
+      await c.callTool('echo', { text: 'x' });
+      const sessionId = (c.client.transport as unknown as { sessionId?: string }).sessionId!;
+      const ping = () =>
+        fetch(short!.url!, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' }),
+        });
+      expect((await ping()).status).toBe(200);
+      // Idle for longer than the 1 s timeout plus one reaper tick (1 s); bounded poll.
+      let status = 200;
+      for (let i = 0; i < 40 && status !== 404; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const res = await fetch(short!.url!.replace('/mcp', '/healthz'));
+        expect(res.status).toBe(200);
+        if (i >= 10) status = (await ping()).status;
+      }
+      expect(status).toBe(404);
+      await c.client.close().catch(() => {});
+    } finally {
+      await short!.close();
+    }
+  });
+
   it('never wrote the bearer token to stderr', () => {
     expect(stderr.length).toBeGreaterThan(0);
     expect(stderr).not.toContain(TOKEN);

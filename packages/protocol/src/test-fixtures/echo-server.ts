@@ -7,6 +7,8 @@ import type { ConfigSpec } from '../config.js';
 
 export interface EchoDeps {
   secret: string;
+  /** Steps the last `slow` call completed before it returned or stopped; tests read it to see cancellation. */
+  slowStepsDone?: number;
   closed: boolean;
   close(): Promise<void>;
 }
@@ -54,14 +56,18 @@ const slow = defineTool({
   input: z.object({ steps: z.number().int().min(1).max(1000).describe('How many 10 ms steps.') }),
   output: z.object({ done: z.number().describe('Steps completed.') }),
   annotations: { readOnlyHint: true, openWorldHint: false },
-  async handler({ steps }, ctx) {
+  async handler({ steps }, ctx: ToolContext<EchoDeps>) {
     let done = 0;
-    for (; done < steps; done++) {
-      if (ctx.signal.aborted) throw new Error('aborted');
-      await ctx.progress(done, steps, `step ${done}`);
-      await new Promise((r) => setTimeout(r, 10));
+    try {
+      for (; done < steps; done++) {
+        if (ctx.signal.aborted) throw new Error('aborted');
+        await ctx.progress(done, steps, `step ${done}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return { structured: { done } };
+    } finally {
+      ctx.deps.slowStepsDone = done;
     }
-    return { structured: { done } };
   },
 });
 
