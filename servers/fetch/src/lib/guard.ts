@@ -48,6 +48,15 @@ export interface GuardOptions {
 export const systemResolver: Resolver = async (hostname) => {
   // RFC 6761: names under .invalid never resolve. Answer without asking anyone.
   if (/(^|\.)invalid\.?$/i.test(hostname)) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  // RFC 6761: localhost names are loopback. Answer them here rather than ask DNS, so no resolver (and no
+  // spelling such as "LOCALHOST." that getaddrinfo forwards to DNS) can map them anywhere else; the
+  // classifier then refuses them like any loopback address.
+  if (/(^|\.)localhost\.?$/i.test(hostname)) {
+    return [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
+  }
   const answers = await lookup(hostname, { all: true, verbatim: true });
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
