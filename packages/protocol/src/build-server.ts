@@ -4,9 +4,23 @@
  * shaped by results.ts. One instance serves one stdio connection, one 2025-11-25 HTTP session, or one
  * 2026-07-28 HTTP request.
  */
-import { McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
+import { McpServer, ResourceTemplate, type CallToolResult, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
 import type { ClientRoot, ResourceContext, ServerDefinition, SessionInfo, ToolContext, ToolDefinition } from './define.js';
 import { errorToResult, toCallToolResult } from './results.js';
+import {
+  type AuditOutcome,
+  auditArguments,
+  CONFIRM_SCHEMA,
+  confirmationMessage,
+  createGovernance,
+  DEFAULT_GOVERNANCE,
+  defaultPreview,
+  describeDenial,
+  type Governance,
+  notConfirmedText,
+  requiresConfirmation,
+  verdictOf,
+} from './governance/index.js';
 import type { Logger } from './logger.js';
 import { newReferenceId, ToolError } from './errors.js';
 import { secrets } from './secrets.js';
@@ -18,6 +32,11 @@ export interface BuildOptions<Deps> {
   deps: Deps;
   log: Logger;
   session: SessionInfo;
+  /**
+   * Process-wide confirmations, rate limits, audit log and live tool list. Omitted (tests): destructive
+   * tools are confirmed, nothing is limited or logged, and the tool list is `tools`.
+   */
+  governance?: Governance;
 }
 
 /** Largest combined number of array elements and object members in one tools/call (a cheap DoS bound). */
@@ -40,13 +59,20 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
       },
       ...(definition.instructions ? { instructions: definition.instructions } : {}),
       maxToolInputElements: MAX_TOOL_INPUT_ELEMENTS,
+      // A toolset switch enables several tools at once: one notification for the lot.
+      debouncedNotificationMethods: ['notifications/tools/list_changed'],
     },
   );
 
   const roots = new ClientRootsCache(server, log, session.era);
+  const governance = options.governance ?? createGovernance(definition, options.tools, DEFAULT_GOVERNANCE);
+  // One bucket per McpServer = per stdio connection or 2025-11-25 session; stateless requests share one.
+  const sessionBucket = session.era === 'modern' && session.transport === 'http' ? governance.rate.statelessBucket() : governance.rate.sessionBucket();
+  const canElicit = () => session.era === 'legacy' && Boolean(server.server.getClientCapabilities()?.elicitation);
 
-  for (const tool of options.tools) {
-    server.registerTool(
+  const registered = new Map<string, RegisteredTool>();
+  for (const tool of governance.tools) {
+    const handle = server.registerTool(
       tool.name,
       {
         title: tool.title,
@@ -57,12 +83,14 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
       },
       async (args: unknown, sctx: ServerContext) => {
         const signal = sctx.mcpReq.signal;
+        const started = performance.now();
+        const sessionId = sctx.sessionId;
         const ctx: ToolContext<Deps> = {
           deps,
           signal,
           log,
           toolName: tool.name,
-          session: { ...session, ...(sctx.sessionId ? { id: sctx.sessionId } : {}) },
+          session: { ...session, ...(sessionId ? { id: sessionId } : {}) },
           progress: progressReporter(sctx),
           notify: async (level, data) => {
             try {
@@ -73,7 +101,7 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
           },
           clientRoots: () => roots.get(sctx),
           elicit: async (message, requestedSchema) => {
-            if (session.era === 'modern' || !server.server.getClientCapabilities()?.elicitation) return undefined;
+            if (!canElicit()) return undefined;
             const answer = await sctx.mcpReq.elicitInput({ mode: 'form', message, requestedSchema } as never);
             return { action: answer.action, ...(answer.content ? { content: answer.content as Record<string, unknown> } : {}) };
           },
@@ -84,18 +112,84 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
             return content && content.type === 'text' ? content.text : undefined;
           },
         };
+        const finish = (result: CallToolResult, outcome: AuditOutcome, errorCode?: string): CallToolResult => {
+          governance.audit?.write({
+            time: new Date().toISOString(),
+            server: `portico-${definition.name}`,
+            transport: session.transport,
+            era: session.era,
+            session: sessionId ?? (session.transport === 'http' ? 'stateless' : session.transport),
+            tool: tool.name,
+            arguments: auditArguments(args, tool.auditOmit),
+            outcome,
+            ...(errorCode ? { error_code: errorCode } : {}),
+            duration_ms: Math.round((performance.now() - started) * 10) / 10,
+          });
+          return result;
+        };
+        const fail = (error: unknown): CallToolResult => {
+          const result = errorToResult(error, log, tool.name, signal);
+          if (error instanceof ToolError) return finish(result, 'error', error.code);
+          return finish(result, signal.aborted ? 'cancelled' : 'error', signal.aborted ? undefined : 'internal');
+        };
+
+        const denial = governance.rate.admit(sessionBucket, tool.rateLimitBucket);
+        if (denial) {
+          log.debug(`rate limited ${tool.name} (${denial.scope}${denial.bucket ? ` ${denial.bucket}` : ''})`);
+          return finish({ content: [{ type: 'text', text: describeDenial(denial, tool.name) }], isError: true }, 'rate_limited', 'rate_limited');
+        }
         try {
+          if (requiresConfirmation(governance.confirm, tool.annotations) && canElicit()) {
+            let what = tool.preview ? await tool.preview(args as never, ctx) : defaultPreview(tool.name, args, tool.auditOmit);
+            // Under --confirm writes every change is confirmed, even one the tool calls non-destructive.
+            if (what === undefined && governance.confirm === 'writes') what = defaultPreview(tool.name, args, tool.auditOmit);
+            if (what !== undefined) {
+              const answer = await sctx.mcpReq
+                .elicitInput({ mode: 'form', message: confirmationMessage(tool.title, tool.name, secrets.redact(what)), requestedSchema: CONFIRM_SCHEMA } as never, {
+                  timeout: governance.confirmTimeoutMs,
+                  signal,
+                })
+                .then((a) => ({ action: a.action, ...(a.content ? { content: a.content as Record<string, unknown> } : {}) }))
+                .catch((error: unknown) => {
+                  // A timeout, a client that cannot answer, or a cancelled call: no answer means no change.
+                  log.debug(`confirmation for ${tool.name} got no answer: ${(error as Error).message}`);
+                  return undefined;
+                });
+              const verdict = verdictOf(answer);
+              if (verdict !== 'accepted') {
+                const text = notConfirmedText(tool.name, verdict, governance.confirmTimeoutMs / 1000);
+                return finish({ content: [{ type: 'text', text }], isError: true }, 'declined', verdict);
+              }
+            }
+          }
           const output = await tool.handler(args as never, ctx);
           if (tool.output && output.structured === undefined) {
             throw new Error(`tool ${tool.name} declares an output schema but returned no structured content`);
           }
-          return toCallToolResult(output);
+          return finish(toCallToolResult(output), 'ok');
         } catch (error) {
-          return errorToResult(error, log, tool.name, signal);
+          return fail(error);
         }
       },
     );
+    if (!governance.live.isActive(tool.name)) handle.disable();
+    registered.set(tool.name, handle);
   }
+  // Follow the live tool list: the SDK sends notifications/tools/list_changed for each enable/disable.
+  const unsubscribe = governance.live.subscribe(() => {
+    for (const [name, handle] of registered) {
+      const active = governance.live.isActive(name);
+      if (active !== handle.enabled) {
+        if (active) handle.enable();
+        else handle.disable();
+      }
+    }
+  });
+  const previousOnClose = server.server.onclose;
+  server.server.onclose = () => {
+    unsubscribe();
+    previousOnClose?.();
+  };
 
   const resourceContext = (signal: AbortSignal, sctx: ServerContext | undefined): ResourceContext<Deps> => ({
     deps,

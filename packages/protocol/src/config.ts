@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { type ConfirmPolicy, parseConfirmPolicy } from './governance/confirm.js';
+import { parseRateSpec, type RateSpec } from './governance/rate-limit.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -59,6 +61,21 @@ export interface CommonConfig {
   sessionIdleMs: number;
   /** Largest HTTP request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Which tools ask the user through elicitation before they run. */
+  confirm: ConfirmPolicy;
+  /** How long a confirmation may wait for the user. */
+  confirmTimeoutMs: number;
+  /** Tool calls per session; undefined = unlimited. */
+  rateLimit: RateSpec | undefined;
+  /** Tool calls across all sessions; undefined = unlimited. */
+  rateLimitGlobal: RateSpec | undefined;
+  /** Operator overrides of the server's named buckets (`off` = undefined). */
+  rateLimitBuckets: Record<string, RateSpec | undefined>;
+  /** JSON-lines audit log path, or undefined for none. */
+  auditLog: string | undefined;
+  auditLogMaxBytes: number;
+  /** Start with the default toolsets and let the client switch the others on (list_toolsets/enable_toolset). */
+  dynamicToolsets: boolean;
 }
 
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
@@ -73,6 +90,14 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   'exclude-tools': { type: 'string', placeholder: 'x,y', description: 'hide these tools' },
   'log-level': { type: 'string', placeholder: 'debug|info|warn|error', description: 'stderr verbosity (default info)' },
   'session-idle-timeout': { type: 'string', placeholder: 'SECONDS', description: 'close idle HTTP sessions after this long (default 1800)' },
+  confirm: { type: 'string', env: 'PORTICO_CONFIRM', placeholder: 'destructive|writes|none', description: 'which tools ask the user to confirm through elicitation before running (default destructive)' },
+  'confirm-timeout': { type: 'string', placeholder: 'SECONDS', description: 'how long a confirmation waits for an answer before nothing is done (default 120)' },
+  'rate-limit': { type: 'string', env: 'PORTICO_RATE_LIMIT', placeholder: 'N/min', description: 'tool calls allowed per session, e.g. 60/min or 5/s (default unlimited)' },
+  'rate-limit-global': { type: 'string', env: 'PORTICO_RATE_LIMIT_GLOBAL', placeholder: 'N/min', description: 'tool calls allowed across all sessions (default unlimited)' },
+  'rate-limit-bucket': { type: 'string', multiple: true, placeholder: 'NAME=N/min', description: "override a server's own bucket for upstream-heavy tools, or NAME=off (repeatable)" },
+  'audit-log': { type: 'string', env: 'PORTICO_AUDIT_LOG', placeholder: 'FILE', description: 'append one JSON line per tool call (no results, no file contents, secrets redacted)' },
+  'audit-log-max-size': { type: 'string', placeholder: 'MiB', description: 'rotate the audit log at this size, keeping 3 old files (default 10)' },
+  'dynamic-toolsets': { type: 'boolean', env: 'PORTICO_DYNAMIC_TOOLSETS', description: 'start with the default toolsets (or --toolsets) and let the client switch others on and off' },
   help: { type: 'boolean', short: 'h', description: 'show this help and exit' },
   version: { type: 'boolean', short: 'v', description: 'print the version and exit' },
 };
@@ -190,7 +215,32 @@ function parseCommon(values: OptionValues, env: NodeJS.ProcessEnv, defaultPort: 
     logLevel,
     sessionIdleMs: idleSeconds * 1000,
     maxBodyBytes: 4 * 1024 * 1024,
+    confirm: parseConfirmPolicy(values.confirm as string | undefined),
+    confirmTimeoutMs: (parseInteger(values['confirm-timeout'] as string | undefined, '--confirm-timeout', 1, 3600) ?? 120) * 1000,
+    rateLimit: rateFlag(values['rate-limit'], '--rate-limit'),
+    rateLimitGlobal: rateFlag(values['rate-limit-global'], '--rate-limit-global'),
+    rateLimitBuckets: parseBucketOverrides((values['rate-limit-bucket'] as string[] | undefined) ?? []),
+    auditLog: (values['audit-log'] as string | undefined) || undefined,
+    auditLogMaxBytes: (parseInteger(values['audit-log-max-size'] as string | undefined, '--audit-log-max-size', 1, 10_000) ?? 10) * 1024 * 1024,
+    dynamicToolsets: values['dynamic-toolsets'] === true,
   };
+}
+
+function rateFlag(raw: unknown, setting: string): RateSpec | undefined {
+  return typeof raw === 'string' ? parseRateSpec(raw, setting) : undefined;
+}
+
+function parseBucketOverrides(items: string[]): Record<string, RateSpec | undefined> {
+  const out: Record<string, RateSpec | undefined> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    const name = eq > 0 ? item.slice(0, eq).trim() : '';
+    if (!/^[a-z][a-z0-9_-]*$/.test(name)) {
+      throw new ConfigError(`--rate-limit-bucket "${item}" must look like NAME=60/min or NAME=off.`, '--rate-limit-bucket');
+    }
+    out[name] = parseRateSpec(item.slice(eq + 1), `--rate-limit-bucket ${name}`);
+  }
+  return out;
 }
 
 function normaliseOrigin(origin: string): string {

@@ -109,6 +109,17 @@ export interface ToolDefinition<Deps = unknown, I extends AnyZodObject = AnyZodO
   annotations: ToolAnnotations;
   /** Marks a drop-in alias (e.g. `read_file` for `read_text_file`) so docs can say so. */
   deprecatedAliasOf?: string;
+  /**
+   * For writers: says exactly what this call will change (paths, refs, row counts from a dry run), shown to
+   * the user when `--confirm` asks for a confirmation. Return undefined when this particular call destroys
+   * nothing (e.g. a move to a free destination), so no confirmation is needed under `--confirm destructive`.
+   * Throwing a ToolError here refuses the call before anyone is asked.
+   */
+  preview?(args: z.infer<I>, ctx: ToolContext<Deps>): Promise<string | undefined>;
+  /** Top-level argument names whose values never go into the audit log (file contents, message bodies). */
+  auditOmit?: string[];
+  /** Name of a rate-limit bucket this tool shares with others (declared in the server's rateLimitBuckets). */
+  rateLimitBucket?: string;
   handler(args: z.infer<I>, ctx: ToolContext<Deps>): Promise<ToolOutput<z.infer<O>>>;
 }
 
@@ -183,6 +194,11 @@ export interface ServerDefinition<Deps = unknown> {
   resourceTemplates?: ResourceTemplateDefinition<Deps>[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   prompts?: PromptDefinition<Deps, any>[];
+  /**
+   * Rate-limit buckets for upstream-heavy tools (bucket name -> default rate like `30/min`, and why), shared
+   * by every session; operators override them with `--rate-limit-bucket NAME=RATE` or `NAME=off`.
+   */
+  rateLimitBuckets?: Record<string, { rate: string; description: string }>;
   /**
    * Escape hatch for protocol features that have no data shape here yet (e.g. resources/subscribe):
    * called once per SDK server instance after everything above is registered.

@@ -13,4 +13,6 @@ export { startHttpEntry, type HttpEntry, type HttpEntryOptions } from './http/se
 export { bearerMatches, checkHostAndOrigin, createOriginPolicy, hostnameOf, generateToken } from './http/guards.js';
 export { ResilientStdioTransport } from './stdio.js';
 export * as z from 'zod';
+export * from './governance/index.js';
+export * from './untrusted.js';
 export * from './sandbox/index.js';

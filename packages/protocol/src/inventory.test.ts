@@ -7,13 +7,15 @@ const names = (t: { name: string }[]) => t.map((x) => x.name);
 
 describe('selectTools', () => {
   it('keeps everything by default', () => {
-    expect(names(selectTools(echoServer.tools, { readOnly: false }))).toEqual(['echo', 'show_roots', 'fail', 'slow', 'write_thing']);
+    expect(names(selectTools(echoServer.tools, { readOnly: false }))).toEqual(['echo', 'show_roots', 'fail', 'slow', 'write_thing', 'delete_thing', 'put_thing', 'search_things']);
   });
   it('--read-only removes every writer', () => {
-    expect(names(selectTools(echoServer.tools, { readOnly: true }))).not.toContain('write_thing');
+    const kept = names(selectTools(echoServer.tools, { readOnly: true }));
+    for (const writer of ['write_thing', 'delete_thing', 'put_thing']) expect(kept).not.toContain(writer);
+    expect(kept).toContain('search_things');
   });
   it('--toolsets, --tools and --exclude-tools choose', () => {
-    expect(names(selectTools(echoServer.tools, { readOnly: false, toolsets: ['writes'] }))).toEqual(['write_thing']);
+    expect(names(selectTools(echoServer.tools, { readOnly: false, toolsets: ['writes'] }))).toEqual(['write_thing', 'delete_thing', 'put_thing']);
     expect(names(selectTools(echoServer.tools, { readOnly: false, tools: ['echo', 'fail'] }))).toEqual(['echo', 'fail']);
     expect(names(selectTools(echoServer.tools, { readOnly: false, excludeTools: ['slow'] }))).not.toContain('slow');
   });

@@ -10,6 +10,7 @@ import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { selectTools } from './inventory.js';
 import { buildMcpServer } from './build-server.js';
+import { createGovernance, type LiveToolSet } from './governance/index.js';
 import { secrets } from './secrets.js';
 import { ResilientStdioTransport } from './stdio.js';
 import { generateToken } from './http/guards.js';
@@ -21,6 +22,8 @@ export type Closeable = { close?: () => Promise<void> | void };
 export interface DepsContext {
   log: Logger;
   common: CommonConfig;
+  /** The live tool list: deps may hide tools they find cannot work (a token without the scope). */
+  liveTools: LiveToolSet;
 }
 
 export interface RunOptions<C, Deps extends Closeable> {
@@ -80,16 +83,24 @@ export async function startServer<C, Deps extends Closeable>(
   secrets.register(common.httpToken);
   const log = createLogger({ name: bin, level: common.logLevel });
   const tools = selectTools(definition.tools, common);
-  const deps = await options.createDeps(parsed.server, { log, common });
+  const governance = createGovernance(definition, tools, common);
+  let deps: Deps;
+  try {
+    deps = await options.createDeps(parsed.server, { log, common, liveTools: governance.live });
+  } catch (error) {
+    governance.close();
+    throw error;
+  }
   const closeDeps = async () => {
     try {
       await deps.close?.();
     } catch (error) {
       log.warn('closing dependencies failed', error);
     }
+    governance.close();
   };
 
-  const factory = (session: SessionInfo) => buildMcpServer({ definition, tools, deps, log, session });
+  const factory = (session: SessionInfo) => buildMcpServer({ definition, tools, deps, log, session, governance });
 
   if (common.transport === 'stdio') {
     const transport = new ResilientStdioTransport({ onInvalidInput: (reason) => log.debug(`stdin: ${reason}`) });
@@ -105,7 +116,7 @@ export async function startServer<C, Deps extends Closeable>(
       legacy: 'serve',
       onerror: (error) => log.debug(`stdio: ${error.message}`),
     });
-    log.info(`ready on stdio (${tools.length} tools${common.readOnly ? ', read-only' : ''})`);
+    log.info(`ready on stdio (${governance.live.activeNames().length} tools${common.readOnly ? ', read-only' : ''})`);
     const running: RunningServer = {
       close: async () => {
         await handle.close().catch(() => {});

@@ -10,6 +10,8 @@ export interface EchoDeps {
   /** Steps the last `slow` call completed before it returned or stopped; tests read it to see cancellation. */
   slowStepsDone?: number;
   closed: boolean;
+  /** What delete_thing and put_thing change, so tests can see whether a call changed anything. */
+  things: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -83,11 +85,64 @@ const write = defineTool({
   },
 });
 
+const deleteThing = defineTool({
+  name: 'delete_thing',
+  title: 'Delete a thing',
+  description: 'A destructive writer with a preview, for confirmation tests.',
+  toolset: 'writes',
+  input: z.object({ name: z.string().describe('Which thing to delete.') }),
+  output: z.object({ deleted: z.string().describe('The thing deleted.') }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  async preview({ name }, ctx: ToolContext<EchoDeps>) {
+    const value = ctx.deps.things.get(name);
+    if (value === undefined) throw new ToolError(`there is no thing called ${name}.`, { code: 'not_found' });
+    return `Delete the thing "${name}" (${value.length} characters).`;
+  },
+  async handler({ name }, ctx: ToolContext<EchoDeps>) {
+    if (!ctx.deps.things.delete(name)) throw new ToolError(`there is no thing called ${name}.`, { code: 'not_found' });
+    return { structured: { deleted: name } };
+  },
+});
+
+const putThing = defineTool({
+  name: 'put_thing',
+  title: 'Put a thing',
+  description: 'Stores content under a name (overwrites: destructive); its content never goes into the audit log.',
+  toolset: 'writes',
+  input: z.object({ name: z.string().describe('Name.'), content: z.string().describe('Content to store.') }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  auditOmit: ['content'],
+  // Only an overwrite destroys anything.
+  async preview({ name }, ctx: ToolContext<EchoDeps>) {
+    return ctx.deps.things.has(name) ? `Overwrite the thing "${name}".` : undefined;
+  },
+  async handler({ name, content }, ctx: ToolContext<EchoDeps>) {
+    ctx.deps.things.set(name, content);
+    return { text: `stored ${name}` };
+  },
+});
+
+const searchThings = defineTool({
+  name: 'search_things',
+  title: 'Search things',
+  description: 'Lists thing names; shares the `search` rate-limit bucket.',
+  toolset: 'search',
+  input: z.object({}),
+  output: z.object({ names: z.array(z.string()).describe('Names of the things.') }),
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  rateLimitBucket: 'search',
+  async handler(_args, ctx: ToolContext<EchoDeps>) {
+    return { structured: { names: [...ctx.deps.things.keys()] } };
+  },
+});
+
 export const echoServer = defineServer<EchoDeps>({
   name: 'echo',
   package: readPackageInfo(import.meta.url),
   defaultPort: 3399,
-  tools: [echo, roots, fail, slow, write],
+  tools: [echo, roots, fail, slow, write, deleteThing, putThing, searchThings],
+  toolsets: { default: 'echo, roots, failures', writes: 'things that change', search: 'finding things' },
+  rateLimitBuckets: { search: { rate: '3/min', description: 'search calls (an upstream-heavy stand-in)' } },
 });
 
 export const echoConfig: ConfigSpec<{ secret: string }> = {
@@ -99,6 +154,10 @@ export function echoDeps(secret = 'canary-secret-0123456789'): EchoDeps {
   const deps: EchoDeps = {
     secret,
     closed: false,
+    things: new Map([
+      ['alpha', 'first thing'],
+      ['beta', 'second thing'],
+    ]),
     async close() {
       deps.closed = true;
     },

@@ -10,6 +10,7 @@ import type { ClientRoot, ServerDefinition } from '../define.js';
 import { buildMcpServer } from '../build-server.js';
 import { selectTools, type ToolSelection } from '../inventory.js';
 import { createLogger, type Logger } from '../logger.js';
+import { createGovernance, DEFAULT_GOVERNANCE, type Governance, type GovernanceSettings } from '../governance/index.js';
 
 export type Era = 'legacy' | 'modern';
 
@@ -80,13 +81,19 @@ export interface InMemoryOptions<Deps> extends ClientSetup {
   deps: Deps;
   selection?: ToolSelection;
   log?: Logger;
+  /** Confirmation, rate-limit, audit and toolset settings (defaults: confirm destructive, nothing else). */
+  governance?: Partial<GovernanceSettings> | Governance;
 }
 
 /** Connects a real client to a server built from its definition, in the same process. */
 export async function connectInMemory<Deps>(definition: ServerDefinition<Deps>, options: InMemoryOptions<Deps>): Promise<TestClient> {
   const log = options.log ?? createLogger({ name: `portico-${definition.name}`, level: 'error' });
   const tools = selectTools(definition.tools, options.selection ?? { readOnly: false });
-  const server = buildMcpServer({ definition, tools, deps: options.deps, log, session: { transport: 'memory', era: 'legacy' } });
+  const governance =
+    options.governance && 'live' in options.governance
+      ? options.governance
+      : createGovernance(definition, tools, { ...DEFAULT_GOVERNANCE, ...options.governance });
+  const server = buildMcpServer({ definition, tools, deps: options.deps, log, session: { transport: 'memory', era: 'legacy' }, governance });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
   const { client, roots } = makeClient(options);
