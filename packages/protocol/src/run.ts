@@ -22,8 +22,11 @@ export type Closeable = { close?: () => Promise<void> | void };
 export interface DepsContext {
   log: Logger;
   common: CommonConfig;
-  /** The live tool list: deps may hide tools they find cannot work (a token without the scope). */
-  liveTools: LiveToolSet;
+  /**
+   * The live tool list: deps may hide tools they find cannot work (a token without the scope). Always set
+   * by startServer; absent when a unit test builds deps by hand.
+   */
+  liveTools?: LiveToolSet;
 }
 
 export interface RunOptions<C, Deps extends Closeable> {
