@@ -54,7 +54,9 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
       capabilities: {
         tools: { listChanged: true },
         logging: {},
-        ...(definition.resources?.length || definition.resourceTemplates?.length ? { resources: { listChanged: true } } : {}),
+        ...(definition.resources?.length || definition.resourceTemplates?.length
+          ? { resources: { listChanged: true, ...(definition.resourceTemplates?.some((t) => t.subscribe) ? { subscribe: true } : {}) } }
+          : {}),
         ...(definition.prompts?.length ? { prompts: { listChanged: true } } : {}),
       },
       ...(definition.instructions ? { instructions: definition.instructions } : {}),
@@ -229,6 +231,13 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
     });
   }
 
+  const stopWatching = registerSubscriptions(server, definition, resourceContext, log);
+  const onCloseBeforeSubscriptions = server.server.onclose;
+  server.server.onclose = () => {
+    stopWatching();
+    onCloseBeforeSubscriptions?.();
+  };
+
   definition.extend?.(server, { deps, log, session });
 
   // Re-list roots when the client says they changed.
@@ -236,6 +245,58 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
     roots.invalidate();
   });
   return server;
+}
+
+/**
+ * resources/subscribe and resources/unsubscribe for templates that can watch their resources. One watch per
+ * URI per session; all of a session's watches stop when it closes. Returns the stop-all function.
+ */
+function registerSubscriptions<Deps>(
+  server: McpServer,
+  definition: ServerDefinition<Deps>,
+  resourceContext: (signal: AbortSignal, sctx: ServerContext | undefined) => ResourceContext<Deps>,
+  log: Logger,
+): () => void {
+  const watchable = (definition.resourceTemplates ?? []).filter((t) => t.subscribe);
+  const watches = new Map<string, () => void>();
+  const stopAll = () => {
+    for (const stop of watches.values()) stop();
+    watches.clear();
+  };
+  if (watchable.length === 0) return stopAll;
+  server.server.setRequestHandler('resources/subscribe', async (request, sctx) => {
+    const uri = request.params.uri;
+    if (watches.has(uri)) return {};
+    const template = watchable.find((t) => new ResourceTemplate(t.uriTemplate, { list: undefined }).uriTemplate.match(uri));
+    if (!template) throw new Error(`"${uri}" is not a resource this server can watch.`);
+    let parsed: URL;
+    try {
+      parsed = new URL(uri);
+    } catch {
+      throw new Error(`"${uri}" is not a valid URI.`);
+    }
+    const stop = await guardResource(log, () =>
+      template.subscribe!(
+        parsed,
+        () => {
+          void server.server.sendResourceUpdated({ uri }).catch(() => {
+            // The session may be closing; its watches stop with it.
+          });
+        },
+        resourceContext(sctx.mcpReq.signal, sctx as ServerContext),
+      ),
+    );
+    // A second subscribe for the same URI may have raced this one; keep one watch.
+    if (watches.has(uri)) stop();
+    else watches.set(uri, stop);
+    return {};
+  });
+  server.server.setRequestHandler('resources/unsubscribe', async (request) => {
+    watches.get(request.params.uri)?.();
+    watches.delete(request.params.uri);
+    return {};
+  });
+  return stopAll;
 }
 
 /** Resource and prompt failures become JSON-RPC errors; only ToolError text reaches the client. */

@@ -161,6 +161,12 @@ export interface ResourceTemplateDefinition<Deps = unknown> {
   /** Lists the concrete resources, shown in resources/list. */
   list?(ctx: ResourceContext<Deps>): Promise<Resource[]>;
   read(uri: URL, variables: Record<string, string | string[]>, ctx: ResourceContext<Deps>): Promise<ReadResourceResult>;
+  /**
+   * Watches one resource for `resources/subscribe` (2025-11-25 sessions): validate the URI as `read` does
+   * (throw a ToolError to refuse), call `changed` whenever it changes, and return the function that stops
+   * watching. Declaring it makes the server advertise `resources.subscribe`.
+   */
+  subscribe?(uri: URL, changed: () => void, ctx: ResourceContext<Deps>): Promise<() => void>;
 }
 
 export interface PromptDefinition<Deps = unknown, A extends AnyZodObject = AnyZodObject> {

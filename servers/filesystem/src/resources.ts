@@ -3,7 +3,9 @@
  * directory inside them (text for text files, base64 blobs for binary ones within the media cap, a listing
  * for directories). Same sandbox, narrowed by the client's roots, as the tools.
  */
+import { watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openForRead, type ResourceContext, type ResourceTemplateDefinition, ToolError } from '@portico/protocol';
 import type { FilesystemDeps } from './deps.js';
@@ -13,8 +15,19 @@ import { requestSandbox } from './tools/common.js';
 import { entryLabel, linkSuffix, listEntries } from './tools/listing.js';
 import { readTextFile } from './tools/read-text.js';
 
+/** Editors and atomic writes produce bursts of events; one notification per burst is enough. */
+const CHANGE_SETTLE_MS = 50;
+
 function sandboxOf(ctx: ResourceContext<FilesystemDeps>) {
   return requestSandbox({ deps: ctx.deps, clientRoots: ctx.clientRoots });
+}
+
+function pathOf(uri: URL): string {
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    throw new ToolError(`"${uri.href}" is not a local file URI.`, { code: 'invalid_path', hint: 'use file:///absolute/path inside an allowed directory.' });
+  }
 }
 
 export const fileResources: ResourceTemplateDefinition<FilesystemDeps>[] = [
@@ -32,14 +45,31 @@ export const fileResources: ResourceTemplateDefinition<FilesystemDeps>[] = [
         mimeType: 'inode/directory',
       }));
     },
+    /**
+     * Watches the file's directory rather than the file: writes here (and most editors) replace a file by
+     * rename, which a watch on the old inode would miss. Only events for this file's name count.
+     */
+    async subscribe(uri, changed, ctx) {
+      const sandbox = await sandboxOf(ctx);
+      const resolved = await sandbox.resolve(pathOf(uri), 'read');
+      const name = basename(resolved.path);
+      const info = await stat(resolved.path).catch(() => undefined);
+      const watched = info?.isDirectory() ? resolved.path : dirname(resolved.path);
+      let timer: NodeJS.Timeout | undefined;
+      const watcher = watch(watched, { persistent: false }, (_event, filename) => {
+        if (watched !== resolved.path && filename !== null && filename.toString() !== name) return;
+        clearTimeout(timer);
+        timer = setTimeout(changed, CHANGE_SETTLE_MS);
+      });
+      watcher.on('error', (error) => ctx.log.debug(`watch on ${watched} ended: ${error.message}`));
+      return () => {
+        clearTimeout(timer);
+        watcher.close();
+      };
+    },
     async read(uri, _variables, ctx) {
       const sandbox = await sandboxOf(ctx);
-      let input: string;
-      try {
-        input = fileURLToPath(uri);
-      } catch {
-        throw new ToolError(`"${uri.href}" is not a local file URI.`, { code: 'invalid_path', hint: 'use file:///absolute/path inside an allowed directory.' });
-      }
+      const input = pathOf(uri);
       const resolved = await sandbox.resolve(input, 'read');
       const info = await stat(resolved.path);
       if (info.isDirectory()) {
