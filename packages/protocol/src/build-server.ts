@@ -4,8 +4,9 @@
  * shaped by results.ts. One instance serves one stdio connection, one 2025-11-25 HTTP session, or one
  * 2026-07-28 HTTP request.
  */
-import { McpServer, ResourceTemplate, type CallToolResult, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
-import type { ClientRoot, ResourceContext, ServerDefinition, SessionInfo, ToolContext, ToolDefinition } from './define.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { inputRequired, inputResponse, McpServer, ResourceTemplate, type CallToolResult, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
+import type { ClientRoot, ElicitAnswer, ResourceContext, ServerDefinition, SessionInfo, ToolContext, ToolDefinition } from './define.js';
 import { errorToResult, toCallToolResult } from './results.js';
 import {
   type AuditOutcome,
@@ -46,6 +47,15 @@ const ROOTS_TIMEOUT_MS = 10_000;
 // Coalesces progress from tight loops (one call per file in a 100,000-file walk) without hiding real steps.
 const PROGRESS_MIN_INTERVAL_MS = 25;
 
+const CONFIRM_KEY = 'portico_confirm';
+// Signs confirmation state for 2026-07-28 round trips: the client echoes it back, so it must not be forgeable.
+const CONFIRMATION_KEY = randomBytes(32);
+
+/** Ties a 2026-07-28 confirmation answer to the tool, its arguments and the exact preview the user saw. */
+function confirmationBinding(toolName: string, args: unknown, preview: string): string {
+  return createHmac('sha256', CONFIRMATION_KEY).update(JSON.stringify([toolName, args, preview])).digest('base64url');
+}
+
 export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
   const { definition, deps, log, session } = options;
   const server = new McpServer(
@@ -71,6 +81,8 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
   // One bucket per McpServer = per stdio connection or 2025-11-25 session; stateless requests share one.
   const sessionBucket = session.era === 'modern' && session.transport === 'http' ? governance.rate.statelessBucket() : governance.rate.sessionBucket();
   const canElicit = () => session.era === 'legacy' && Boolean(server.server.getClientCapabilities()?.elicitation);
+  // Confirmations also reach 2026-07-28 clients that declare elicitation, through input_required results.
+  const clientTakesElicitation = () => Boolean(server.server.getClientCapabilities()?.elicitation);
 
   const registered = new Map<string, RegisteredTool>();
   for (const tool of governance.tools) {
@@ -141,22 +153,33 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
           return finish({ content: [{ type: 'text', text: describeDenial(denial, tool.name) }], isError: true }, 'rate_limited', 'rate_limited');
         }
         try {
-          if (requiresConfirmation(governance.confirm, tool.annotations) && canElicit()) {
+          if (requiresConfirmation(governance.confirm, tool.annotations) && clientTakesElicitation()) {
             let what = tool.preview ? await tool.preview(args as never, ctx) : defaultPreview(tool.name, args, tool.auditOmit);
             // Under --confirm writes every change is confirmed, even one the tool calls non-destructive.
             if (what === undefined && governance.confirm === 'writes') what = defaultPreview(tool.name, args, tool.auditOmit);
             if (what !== undefined) {
-              const answer = await sctx.mcpReq
-                .elicitInput({ mode: 'form', message: confirmationMessage(tool.title, tool.name, secrets.redact(what)), requestedSchema: CONFIRM_SCHEMA } as never, {
-                  timeout: governance.confirmTimeoutMs,
-                  signal,
-                })
-                .then((a) => ({ action: a.action, ...(a.content ? { content: a.content as Record<string, unknown> } : {}) }))
-                .catch((error: unknown) => {
-                  // A timeout, a client that cannot answer, or a cancelled call: no answer means no change.
-                  log.debug(`confirmation for ${tool.name} got no answer: ${(error as Error).message}`);
-                  return undefined;
-                });
+              const message = confirmationMessage(tool.title, tool.name, secrets.redact(what));
+              let answer: ElicitAnswer | undefined;
+              if (session.era === 'modern') {
+                // 2026-07-28: no server-to-client request; the call returns input_required and the client
+                // retries with the user's answer. The state binds the answer to this exact preview: if what
+                // the call would do changed between the rounds, the user is asked again.
+                const binding = confirmationBinding(tool.name, args, what);
+                const response = inputResponse(sctx.mcpReq.inputResponses, CONFIRM_KEY);
+                if (response.kind !== 'elicit' || sctx.mcpReq.requestState<string>() !== binding) {
+                  return inputRequired({ inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ mode: 'form', message, requestedSchema: CONFIRM_SCHEMA } as never) }, requestState: binding }) as never;
+                }
+                answer = { action: response.action, ...(response.content ? { content: response.content } : {}) };
+              } else {
+                answer = await sctx.mcpReq
+                  .elicitInput({ mode: 'form', message, requestedSchema: CONFIRM_SCHEMA } as never, { timeout: governance.confirmTimeoutMs, signal })
+                  .then((a) => ({ action: a.action, ...(a.content ? { content: a.content as Record<string, unknown> } : {}) }))
+                  .catch((error: unknown) => {
+                    // A timeout, a client that cannot answer, or a cancelled call: no answer means no change.
+                    log.debug(`confirmation for ${tool.name} got no answer: ${(error as Error).message}`);
+                    return undefined;
+                  });
+              }
               const verdict = verdictOf(answer);
               if (verdict !== 'accepted') {
                 const text = notConfirmedText(tool.name, verdict, governance.confirmTimeoutMs / 1000);

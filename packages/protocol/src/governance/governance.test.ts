@@ -299,3 +299,75 @@ describe('live tool lists (--dynamic-toolsets)', () => {
     }
   });
 });
+
+describe('confirmations for 2026-07-28 clients (input_required round trip)', () => {
+  it('accept and decline work over stateless HTTP; nothing changes on decline', async () => {
+    const deps = echoDeps();
+    const running = (await startServer(echoServer, {
+      config: echoConfig,
+      createDeps: () => deps,
+      argv: ['--transport', 'http', '--port', '0', '--log-level', 'error'],
+      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
+    }))!;
+    try {
+      const asked: string[] = [];
+      let answer: Answer = { action: 'decline' };
+      const client = await connectHttp({
+        url: running.url!,
+        token: running.token!,
+        era: 'modern',
+        onElicit: async (params) => {
+          asked.push((params as { message: string }).message);
+          return answer;
+        },
+      });
+      const declined = await client.callTool('delete_thing', { name: 'alpha' });
+      expect(textOf(declined)).toMatch(/the user declined the confirmation; nothing was changed/);
+      expect(asked[0]).toContain('Delete the thing "alpha" (11 characters).');
+      expect(deps.things.has('alpha')).toBe(true);
+
+      answer = { action: 'accept', content: { confirm: true } };
+      const accepted = await client.callTool('delete_thing', { name: 'alpha' });
+      expect(accepted.isError).toBeFalsy();
+      expect(accepted.structuredContent).toEqual({ deleted: 'alpha' });
+      expect(deps.things.has('alpha')).toBe(false);
+      expect(asked).toHaveLength(2);
+      await client.close();
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('if what the call would do changes between the rounds, the user is asked again with the new preview', async () => {
+    const deps = echoDeps();
+    const running = (await startServer(echoServer, {
+      config: echoConfig,
+      createDeps: () => deps,
+      argv: ['--transport', 'http', '--port', '0', '--log-level', 'error'],
+      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
+    }))!;
+    try {
+      const asked: string[] = [];
+      const client = await connectHttp({
+        url: running.url!,
+        token: running.token!,
+        era: 'modern',
+        onElicit: async (params) => {
+          asked.push((params as { message: string }).message);
+          // While the user reads the first question, the thing grows.
+          if (asked.length === 1) deps.things.set('beta', 'a much longer second thing');
+          return { action: 'accept', content: { confirm: true } };
+        },
+      });
+      const result = await client.callTool('delete_thing', { name: 'beta' });
+      expect(result.isError).toBeFalsy();
+      expect(asked).toHaveLength(2);
+      expect(asked[0]).toContain('(12 characters)');
+      expect(asked[1]).toContain('(26 characters)');
+      expect(deps.things.has('beta')).toBe(false);
+      await client.close();
+    } finally {
+      await running.close();
+    }
+  });
+});
