@@ -1,5 +1,7 @@
+import { lstat } from 'node:fs/promises';
 import { defineTool, openForRead, ToolError, writeFileAtomic, z } from '@portico/protocol';
 import { isBinary, SNIFF_BYTES } from '../lib/content-type.js';
+import { bytesText, symlinkTargetError } from '../lib/preview.js';
 import { applyEdits, fenceDiff, unifiedDiff } from '../lib/edit.js';
 import { readRange } from '../lib/lines.js';
 import { type Ctx, guard, requestSandbox } from './common.js';
@@ -43,6 +45,29 @@ export const editFileTool = defineTool({
       .describe('Per edit, in order.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  // The old and new texts are file content: the audit log records how many edits there were, not what they say.
+  auditOmit: ['edits'],
+  // Applies the edits in memory, exactly as the handler will, to say how much changes; a dry run or edits that
+  // leave the file as it is change nothing and need no confirmation.
+  async preview({ path, edits, dryRun }, ctx: Ctx) {
+    if (dryRun) return undefined;
+    return guard(path, async () => {
+      const sandbox = await requestSandbox(ctx);
+      const { original, realPath } = await readForEdit(sandbox, path);
+      const outcome = applyEdits(original, edits);
+      if (!outcome.changed) return undefined;
+      // writeFileAtomic's checks: a read-only directory or a link at the path would refuse the write.
+      const target = await sandbox.resolve(path, 'create', { followFinalSymlink: false });
+      if ((await lstat(target.path)).isSymbolicLink()) throw symlinkTargetError(path);
+      const { added, removed } = changedLines(unifiedDiff(realPath, original, outcome.content));
+      const places = outcome.applied.reduce((sum, a) => sum + a.replacements, 0);
+      return (
+        `Edit ${realPath} (${bytesText(Buffer.byteLength(original, 'utf8'))}): ${edits.length} edit${edits.length === 1 ? '' : 's'} ` +
+        `changing ${places} place${places === 1 ? '' : 's'}, ${removed} line${removed === 1 ? '' : 's'} removed and ${added} added ` +
+        `(${bytesText(Buffer.byteLength(outcome.content, 'utf8'))} after the edit).`
+      );
+    });
+  },
   async handler({ path, edits, dryRun }, ctx: Ctx) {
     return guard(path, async () => {
       const sandbox = await requestSandbox(ctx);
@@ -70,6 +95,19 @@ export const editFileTool = defineTool({
     });
   },
 });
+
+/** Lines added and removed in a unified diff (counted from the first hunk, so file headers never count). */
+function changedLines(diff: string): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  let inHunks = false;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('@@')) inHunks = true;
+    else if (inHunks && line.startsWith('+')) added += 1;
+    else if (inHunks && line.startsWith('-')) removed += 1;
+  }
+  return { added, removed };
+}
 
 async function readForEdit(sandbox: Parameters<typeof openForRead>[0], input: string) {
   const { handle, resolved, stats } = await openForRead(sandbox, input);

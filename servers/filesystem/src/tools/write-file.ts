@@ -1,4 +1,6 @@
+import { lstat } from 'node:fs/promises';
 import { defineTool, writeFileAtomic, z } from '@portico/protocol';
+import { bytesText, isDirectoryError, notAFileError, symlinkTargetError } from '../lib/preview.js';
 import { type Ctx, guard, requestSandbox } from './common.js';
 
 export const writeFileTool = defineTool({
@@ -20,6 +22,22 @@ export const writeFileTool = defineTool({
     created: z.boolean().describe('True when the file did not exist before.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  // File bodies are data, not actions: the audit log records their size only.
+  auditOmit: ['content'],
+  // The checks writeFileAtomic makes; creating a new file destroys nothing, so it is not confirmed.
+  async preview({ path, content }, ctx: Ctx) {
+    return guard(path, async () => {
+      const sandbox = await requestSandbox(ctx);
+      const target = await sandbox.resolve(path, 'create', { followFinalSymlink: false });
+      if (sandbox.roots.some((root) => root.path === target.path)) throw isDirectoryError(path, 'Pass a file path inside the directory.');
+      if (!target.exists) return undefined;
+      const existing = await lstat(target.path);
+      if (existing.isSymbolicLink()) throw symlinkTargetError(path);
+      if (existing.isDirectory()) throw isDirectoryError(path, 'Pass a file path, not a directory.');
+      if (!existing.isFile()) throw notAFileError(path);
+      return `Overwrite ${target.path} (${bytesText(existing.size)}) with ${bytesText(Buffer.byteLength(content, 'utf8'))} of new content; the old content is not kept.`;
+    });
+  },
   async handler({ path, content }, ctx: Ctx) {
     return guard(path, async () => {
       const sandbox = await requestSandbox(ctx);

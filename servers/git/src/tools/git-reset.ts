@@ -1,6 +1,7 @@
 import { defineTool, type ToolContext, z } from '@portico/protocol';
 import { unstageAll } from '../lib/writes.js';
 import type { GitDeps } from '../deps.js';
+import { resetPreview } from './previews.js';
 import { inRepo, repoPathField } from './shared.js';
 
 export const gitReset = defineTool({
@@ -11,6 +12,10 @@ export const gitReset = defineTool({
   input: z.object({ repo_path: repoPathField }),
   output: z.object({ unstaged: z.boolean().describe('Always true on success.') }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  // Opens the repository exactly as the handler does (same sandbox refusals), then lists what is unstaged.
+  async preview(args, ctx: ToolContext<GitDeps>) {
+    return inRepo(ctx, args.repo_path, ({ repo }) => resetPreview(repo));
+  },
   async handler(args, ctx: ToolContext<GitDeps>) {
     return inRepo(ctx, args.repo_path, async ({ repo }) => {
       await unstageAll(repo);

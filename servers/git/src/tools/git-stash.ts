@@ -25,6 +25,21 @@ export const gitStash = defineTool({
     created: stashEntrySchema.nullable().optional().describe('push: the new entry, or null when there was nothing to stash.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  /*
+   * No confirmation under --confirm destructive: no call of this tool loses data, so there is nothing to show.
+   * - push removes changes from the working tree, but every one of them (staged, unstaged and, with
+   *   include_untracked, untracked files) is saved in the new stash entry first; pop brings them back. With
+   *   nothing to stash, git changes nothing. (Ignored files are never touched.)
+   * - pop is checked before it runs (lib/writes.ts stashPop): it refuses, changing nothing, when it would
+   *   overwrite a local change or an untracked file; when it applies with conflicts git keeps the entry, and
+   *   the conflicted files had no local changes, so their previous content is HEAD's.
+   * - list only reads.
+   * The destructive annotation stays, because push does make local edits disappear from the working tree and
+   * hosts may want to say so; `--confirm writes` still confirms every call, with the call's arguments.
+   */
+  async preview() {
+    return undefined;
+  },
   async handler(args, ctx: ToolContext<GitDeps>) {
     return inRepo(ctx, args.repo_path, async (opened) => {
       const { repo } = opened;

@@ -1,6 +1,7 @@
 import { continuationHint, defineTool, z } from '@portico/protocol';
 import type { PostgresDeps } from '../deps.js';
 import { checkStatement } from '../lib/guard.js';
+import { executePreview } from './execute-preview.js';
 import { columnSchema, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
 
 export const execute = defineTool({
@@ -24,6 +25,10 @@ export const execute = defineTool({
     truncated: z.boolean().describe('True when RETURNING produced more rows than were returned.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  // A call that is itself a dry run changes nothing (sequence values aside) and needs no confirmation.
+  async preview({ sql, dryRun = false }, { deps, signal }: { deps: PostgresDeps; signal: AbortSignal }) {
+    return dryRun ? undefined : executePreview(deps, sql, signal);
+  },
   async handler({ sql, dryRun = false }, { deps, signal }: { deps: PostgresDeps; signal: AbortSignal }) {
     const { db, settings } = deps;
     const result = await withDbErrors(

@@ -110,7 +110,7 @@ export interface ExportResult {
 
 export type RunnerRequest =
   | { op: 'read'; sql: string; params: SqlParam[]; offset: number; limits: ResultLimits }
-  | { op: 'write'; sql: string; params: SqlParam[]; tool: 'write_query' | 'create_table'; limits: ResultLimits }
+  | { op: 'write'; sql: string; params: SqlParam[]; tool: 'write_query' | 'create_table'; limits: ResultLimits; dryRun?: boolean }
   | { op: 'list' }
   | { op: 'describe'; table: string }
   | { op: 'explain'; sql: string; params: SqlParam[] }

@@ -99,7 +99,7 @@ function dispatch<R extends RunnerRequest>(conns: Connections, request: R): Runn
     case 'read':
       return readQuery(conns.ro, request.sql, request.params, request.offset, request.limits) as RunnerResultMap[R['op']];
     case 'write':
-      return writeQuery(conns, request.sql, request.params, request.tool, request.limits) as RunnerResultMap[R['op']];
+      return (request.dryRun ? dryRunWrite(conns, request.sql, request.params, request.tool, request.limits) : writeQuery(conns, request.sql, request.params, request.tool, request.limits)) as RunnerResultMap[R['op']];
     case 'list':
       return listTables(conns.ro) as RunnerResultMap[R['op']];
     case 'describe':
@@ -170,6 +170,24 @@ export function writeQuery(conns: Connections, sql: string, params: readonly Sql
   stmt.safeIntegers(true);
   const result = stmt.run(...toBindable(params));
   return { changes: result.changes, lastInsertRowid: toCell(result.lastInsertRowid) as number | string };
+}
+
+/**
+ * Runs a write inside BEGIN IMMEDIATE ... ROLLBACK to learn how many rows it would change (for the confirmation
+ * the user sees), keeping nothing: not the change, not RETURNING rows. Safe with the runner design: if the
+ * runner is killed mid-way (timeout, cancel), the uncommitted transaction is discarded by SQLite's journal, as
+ * for any stopped write. Callers never send VACUUM (it cannot run in a transaction) or PRAGMAs here.
+ */
+export function dryRunWrite(conns: Connections, sql: string, params: readonly SqlParam[], tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
+  checkWriteStatement(sql, tool);
+  const db = conns.rw();
+  db.prepare('BEGIN IMMEDIATE').run();
+  try {
+    const { changes } = writeQuery(conns, sql, params, tool, { ...limits, maxRows: Math.min(limits.maxRows, 1) });
+    return { changes, lastInsertRowid: null };
+  } finally {
+    if (db.inTransaction) db.prepare('ROLLBACK').run();
+  }
 }
 
 function refuseReadInWriter(stmt: Stmt, info: StatementInfo, tool: string): void {

@@ -12,6 +12,8 @@ export const appendInsight = defineTool({
   }),
   output: z.object({ count: z.number().int().describe('Number of insights in the memo now.') }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  // An insight usually quotes query results, which the audit log never holds.
+  auditOmit: ['insight'],
   async handler({ insight }, { deps }: { deps: SqliteDeps }) {
     if (!deps.insights.add(insight)) {
       throw new ToolError(`the memo is full (${MAX_INSIGHTS} insights).`, { hint: 'read memo://insights; restarting the server clears it.', code: 'full' });

@@ -1,5 +1,6 @@
 import { defineTool, z } from '@portico/protocol';
 import { MAX_SCRIPT_STATEMENTS, type SqliteDeps } from '../deps.js';
+import { scriptPreview } from './previews.js';
 import { limitsOf, renderRows, rowsSchema, rowsStructured, runRequest } from './shared.js';
 
 export const executeScript = defineTool({
@@ -30,6 +31,10 @@ export const executeScript = defineTool({
       .describe('One entry per statement.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  // The script's own dry run reports rows changed per statement; a call that is itself a dry run changes nothing.
+  async preview({ script, dryRun }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
+    return dryRun ? undefined : scriptPreview(deps, script, signal);
+  },
   async handler({ script, dryRun }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
     const result = await runRequest(
       deps,

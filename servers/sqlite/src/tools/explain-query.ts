@@ -29,6 +29,8 @@ export const explainQuery = defineTool({
       .describe('The plan steps, in order.'),
   }),
   annotations: { readOnlyHint: true, openWorldHint: false },
+  // Bound values may be personal data: logged by count only.
+  auditOmit: ['params'],
   async handler({ query, params }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
     const plan = await runRequest(deps, { op: 'explain', sql: query, params: params ?? [] }, signal);
     return { structured: { plan }, text: renderPlan(plan) };

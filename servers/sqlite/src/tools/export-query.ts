@@ -29,6 +29,8 @@ export const exportQuery = defineTool({
     truncated: z.boolean().describe('True when the export stopped at its ceiling (1,000,000 rows or 200 MB).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  // Bound values may be personal data: logged by count only.
+  auditOmit: ['params'],
   async handler({ query, params, filename, format }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
     if (!deps.exportDir) {
       throw new ToolError('exports are disabled on this server.', { hint: 'the operator can enable them by starting the server with --export-dir DIR; meanwhile use read_query with offset to page through rows.', code: 'export_disabled' });

@@ -17,6 +17,8 @@ export const readQuery = defineTool({
   }),
   output: rowsSchema,
   annotations: { readOnlyHint: true, openWorldHint: false },
+  // Bound values may be personal data (an e-mail to look up): logged by count only.
+  auditOmit: ['params'],
   async handler({ query, params, offset }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
     const result = await runRequest(deps, { op: 'read', sql: query, params: params ?? [], offset: offset ?? 0, limits: limitsOf(deps) }, signal);
     return { structured: rowsStructured(result), text: renderRows(result) };

@@ -1,5 +1,6 @@
 import { defineTool, z } from '@portico/protocol';
 import type { SqliteDeps } from '../deps.js';
+import { writeQueryPreview } from './previews.js';
 import { limitsOf, paramsSchema, renderRows, rowsSchema, runRequest, rowsStructured } from './shared.js';
 
 export const writeQuery = defineTool({
@@ -20,6 +21,11 @@ export const writeQuery = defineTool({
     returning: rowsSchema.optional().describe('Rows from a RETURNING clause, capped like read_query.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  // Bound values are the data channel (names, e-mails, amounts): the log keeps the statement, not them.
+  auditOmit: ['params'],
+  async preview({ query, params }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
+    return writeQueryPreview(deps, query, params ?? [], signal);
+  },
   async handler({ query, params }, { deps, signal }: { deps: SqliteDeps; signal: AbortSignal }) {
     const result = await runRequest(deps, { op: 'write', sql: query, params: params ?? [], tool: 'write_query', limits: limitsOf(deps) }, signal, { writes: true });
     const text = [`${result.changes} row${result.changes === 1 ? '' : 's'} affected.`];
