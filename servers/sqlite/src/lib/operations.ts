@@ -315,7 +315,7 @@ function annotateStatementError(error: unknown, index: number, piece: string): u
     const annotated = new Database.SqliteError(`${where} failed: ${error.message}. Nothing was changed: the whole script was rolled back.`, error.code);
     return annotated;
   }
-  if (error instanceof RangeError) return new RangeError(`${where}: ${error.message}. Nothing was changed: the whole script was rolled back.`);
+  if (isBindingError(error)) return new RangeError(`${where}: ${error.message}. Nothing was changed: the whole script was rolled back.`);
   return error;
 }
 
@@ -394,7 +394,18 @@ export function toFailure(error: unknown): RunnerFailure {
   if (error instanceof GuardError) return { kind: 'refused', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   if (error instanceof OperationFailure) return error.failure;
   if (error instanceof Database.SqliteError) return { kind: 'sqlite', message: error.message, code: error.code };
-  // better-sqlite3 reports binding mistakes (too few/many values, stacked statements) as RangeError.
-  if (error instanceof RangeError) return { kind: 'input', message: error.message };
+  if (isBindingError(error)) {
+    const named = error instanceof TypeError;
+    return { kind: 'input', message: named ? `${error.message}: in SQLite, $1, :name and @name are named parameters; use ? for positional params, or pass params as an object of names` : error.message };
+  }
   return { kind: 'internal', message: (error as Error)?.stack ?? String(error) };
+}
+
+/**
+ * better-sqlite3 reports binding mistakes as RangeError (too few/many values, stacked statements) or, for named
+ * parameters ($1, :x, @x) given without an object of values, as TypeError ("Missing named parameters",
+ * "Named parameters can only be passed within plain objects"). Found by the robustness fuzzer.
+ */
+function isBindingError(error: unknown): error is Error {
+  return error instanceof RangeError || (error instanceof TypeError && /named parameters/i.test(error.message));
 }

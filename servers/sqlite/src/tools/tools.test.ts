@@ -78,6 +78,16 @@ describe('drop-in tools', () => {
     expect(textOf(syntax)).toMatch(/SQL syntax error/);
     const params = await h.client.callTool('read_query', { query: 'SELECT ?, ?', params: [1] });
     expect(textOf(params)).toMatch(/Too few parameter values/);
+    // Found by the robustness fuzzer: named parameters without values were an internal fault.
+    for (const query of ['SELECT * FROM products WHERE name = $1', 'SELECT :x', 'SELECT @x']) {
+      const named = await h.client.callTool('read_query', { query });
+      expect(named.isError).toBe(true);
+      expect(textOf(named)).not.toMatch(/Internal error/);
+      expect(textOf(named)).toMatch(/Missing named parameters.*use \? for positional params/);
+    }
+    const script = await h.client.callTool('execute_script', { script: "INSERT INTO products (name, price) VALUES ('x', 1); SELECT $1" });
+    expect(textOf(script)).not.toMatch(/Internal error/);
+    expect(textOf(script)).toMatch(/Nothing was changed/);
     expect(sha256(dbPath)).toBe(before);
   });
 
