@@ -2,3 +2,4 @@ export * from './temp.js';
 export * from './git.js';
 export * from './loopback.js';
 export * from './postgres.js';
+export * from './canaries.js';
