@@ -3,6 +3,8 @@
  * ServerDefinition, over stdio against a built bin, and over Streamable HTTP against a running server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport, type CallToolResult, type Tool } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
@@ -32,6 +34,17 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
+/**
+ * With PORTICO_CAPTURE_DIR set (CI does), every server's stdout and stderr and every tool result seen by these
+ * clients is appended there, so `scripts/secrets/grep-canaries.mjs` can prove no canary secret leaked.
+ */
+function capture(kind: 'stdout' | 'stderr' | 'tool-results', data: string | Buffer): void {
+  const dir = process.env.PORTICO_CAPTURE_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, `vitest-${process.pid}-${kind}.log`), data);
+}
+
 function makeClient(setup: ClientSetup): { client: Client; roots: { current: ClientRoot[] } } {
   const roots = { current: setup.roots ?? [] };
   const client = new Client(
@@ -56,15 +69,18 @@ function wrap(client: Client, roots: { current: ClientRoot[] }, hooks: { beforeC
   return {
     client,
     listTools: async () => (await client.listTools()).tools,
-    callTool: async (name, args = {}, options = {}) =>
-      (await client.callTool(
+    callTool: async (name, args = {}, options = {}) => {
+      const result = (await client.callTool(
         { name, arguments: args },
         {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onprogress ? { onprogress: options.onprogress as never } : {}),
           ...(options.timeout ? { timeout: options.timeout } : {}),
         },
-      )) as CallToolResult,
+      )) as CallToolResult;
+      capture('tool-results', `${JSON.stringify(result)}\n`);
+      return result;
+    },
     setRoots: async (next) => {
       roots.current = next;
       await client.sendRootsListChanged();
@@ -124,7 +140,10 @@ export async function connectStdio(options: StdioOptions): Promise<StdioTestClie
     stderr: 'pipe',
   });
   let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    capture('stderr', chunk);
+  });
   const { client, roots } = makeClient(options);
   try {
     await client.connect(transport);
@@ -164,18 +183,24 @@ export interface BinProcess {
  * Ends only the process it started, by PID.
  */
 export async function startHttpBin(options: { bin: string; args?: string[]; env?: Record<string, string>; token?: string; timeoutMs?: number }): Promise<BinProcess> {
-  const token = options.token ?? `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  // CI sets PORTICO_TEST_HTTP_TOKEN to the canary bearer token, so every HTTP e2e test runs with a secret
+  // that the canary grep then looks for in everything captured.
+  const token = options.token ?? process.env.PORTICO_TEST_HTTP_TOKEN ?? `test-token-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const child = spawn(process.execPath, [options.bin, '--transport', 'http', '--port', '0', ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORTICO_HTTP_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let stdout = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+    capture('stdout', c);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line within ${options.timeoutMs ?? 20000} ms; stderr:\n${stderr}`)), options.timeoutMs ?? 20_000);
     child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString('utf8');
+      capture('stderr', c);
       const match = / listening on (http:\/\/\S+\/mcp)/.exec(stderr);
       if (match) {
         clearTimeout(timer);
