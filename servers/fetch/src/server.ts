@@ -1,6 +1,7 @@
 import { defineServer, readPackageInfo } from '@portico/protocol';
 import type { FetchDeps } from './deps.js';
 import { fetchPrompt } from './prompts/fetch.js';
+import { FETCH_BUCKET } from './tools/fetch.js';
 import { tools } from './tools/index.js';
 
 export const server = defineServer<FetchDeps>({
@@ -14,5 +15,14 @@ export const server = defineServer<FetchDeps>({
     'fetches you make on your own. The fetch prompt is for fetches the user asks for.',
   defaultPort: 3307,
   tools,
+  rateLimitBuckets: {
+    [FETCH_BUCKET]: {
+      rate: '60/min',
+      description:
+        'the fetch tool, for every session together: a page a second is plenty for reading and paging (pages are cached), ' +
+        'while a model driven by injected instructions cannot turn the server into a crawler or a flood against one site. ' +
+        'Paging through the cache counts too.',
+    },
+  },
   prompts: [fetchPrompt],
 });

@@ -1,5 +1,6 @@
 import { defineServer, readPackageInfo } from '@portico/protocol';
 import type { GitHubDeps } from './deps.js';
+import { SEARCH_BUCKET } from './tools/shared.js';
 import { tools } from './tools/index.js';
 
 export const server = defineServer<GitHubDeps>({
@@ -15,6 +16,13 @@ export const server = defineServer<GitHubDeps>({
   ].join('\n'),
   defaultPort: 3305,
   tools,
+  rateLimitBuckets: {
+    [SEARCH_BUCKET]: {
+      rate: '30/min',
+      description:
+        "search_code, search_issues, search_repositories and search_users together: GitHub's search API allows an authenticated token 30 requests a minute (code search alone 10), so calls beyond that are refused here with the retry time instead of waiting out GitHub's 403s.",
+    },
+  },
   toolsets: {
     context: 'who the token belongs to (get_me)',
     repos: 'files, branches, commits, tags; create, fork, push',

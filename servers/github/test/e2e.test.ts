@@ -74,6 +74,37 @@ describe('stdio', () => {
     }
   });
 
+  it('confirms destructive calls through elicitation: decline changes nothing, accept writes', async () => {
+    const asked: string[] = [];
+    let answer: 'accept' | 'decline' = 'decline';
+    const c = await connectStdio({
+      bin,
+      env: env(),
+      onElicit: async (params) => {
+        asked.push((params as { message: string }).message);
+        return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'decline' };
+      },
+    });
+    try {
+      const writesTo = (path: string) => fake.server.requests.filter((q) => q.method !== 'GET' && q.url.includes(path)).length;
+      const merge = await c.callTool('merge_pull_request', { owner: 'acme', repo: 'widgets', pull_number: 6, merge_method: 'rebase' });
+      expect(textOf(merge)).toMatch(/declined the confirmation; nothing was changed/);
+      expect(asked[0]).toContain('Merge pull request #6 "Add feature" of acme/widgets (feature -> main');
+      expect(writesTo('/pulls/6/merge')).toBe(0);
+
+      // A new file destroys nothing: no question. Overwriting it is asked, and accepted here.
+      expect((await c.callTool('create_or_update_file', { owner: 'acme', repo: 'widgets', branch: 'develop', path: 'confirm.txt', content: 'one', message: 'add' })).isError).toBeFalsy();
+      expect(asked).toHaveLength(1);
+      answer = 'accept';
+      const overwrite = await c.callTool('create_or_update_file', { owner: 'acme', repo: 'widgets', branch: 'develop', path: 'confirm.txt', content: 'two', message: 'change' });
+      expect(overwrite.isError).toBeFalsy();
+      expect(asked[1]).toContain('Overwrite the existing file confirm.txt on branch develop of acme/widgets (currently blob ');
+      expect(fake.fileAt('acme/widgets', 'develop', 'confirm.txt')?.toString()).toBe('two');
+    } finally {
+      await c.close();
+    }
+  });
+
   it('speaks 2026-07-28 too', async () => {
     const c = await connectStdio({ bin, env: env(), era: 'modern' });
     try {

@@ -76,6 +76,37 @@ describe('stdio', () => {
     seen.push(c.stderr());
   });
 
+  it('confirms slack_delete_message through elicitation: decline changes nothing, accept deletes', async () => {
+    const asked: string[] = [];
+    let answer: 'accept' | 'cancel' = 'cancel';
+    const c = await connectStdio({
+      bin,
+      env,
+      onElicit: async (params) => {
+        asked.push((params as { message: string }).message);
+        return answer === 'accept' ? { action: 'accept', content: { confirm: true } } : { action: 'cancel' };
+      },
+    });
+    const posted = await c.callTool('slack_post_message', { channel_id: GENERAL, text: 'short-lived\nsecond line' });
+    const ts = (posted.structuredContent as { ts: string }).ts;
+    const deletes = () => fake.callsTo('chat.delete').length;
+    const before = deletes();
+    const cancelled = await c.callTool('slack_delete_message', { channel_id: GENERAL, ts });
+    seen.push(JSON.stringify([posted, cancelled]));
+    expect(textOf(cancelled)).toMatch(/dismissed the confirmation; nothing was changed/);
+    expect(asked[0]).toContain(`Delete the bot's message ${ts} in ${GENERAL}, which begins "short-lived".`);
+    expect(deletes()).toBe(before);
+    expect(fake.messages(GENERAL).some((m) => m.ts === ts)).toBe(true);
+    answer = 'accept';
+    const deleted = await c.callTool('slack_delete_message', { channel_id: GENERAL, ts });
+    seen.push(JSON.stringify(deleted));
+    expect(deleted.isError).toBeFalsy();
+    expect(deletes()).toBe(before + 1);
+    expect(fake.messages(GENERAL).some((m) => m.ts === ts)).toBe(false);
+    await c.close();
+    seen.push(c.stderr());
+  });
+
   it('--read-only removes every writer', async () => {
     const c = await connectStdio({ bin, args: ['--read-only'], env });
     const names = (await c.listTools()).map((t) => t.name);

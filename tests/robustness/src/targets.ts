@@ -176,7 +176,8 @@ export async function fetchTarget(): Promise<FuzzTarget> {
   return {
     name: 'fetch',
     bin: binOf('fetch'),
-    args: ['--allow-network', '127.0.0.1/32', '--allow-host', '127.0.0.1', '--timeout', '5', '--connect-timeout', '2'],
+    // The fetch tool's own 60/min bucket would turn later fuzz calls into "Rate limited" instead of fuzzing them.
+    args: ['--allow-network', '127.0.0.1/32', '--allow-host', '127.0.0.1', '--timeout', '5', '--connect-timeout', '2', '--rate-limit-bucket', 'fetch=off'],
     env: {},
     hostile,
     minRunsPerTool: 30,
@@ -226,7 +227,8 @@ export async function githubTarget(): Promise<FuzzTarget> {
   return {
     name: 'github',
     bin: binOf('github'),
-    args: [],
+    // 4 search tools x the fuzz budget exceed the 30/min search bucket; lift it so every call is fuzzed.
+    args: ['--rate-limit-bucket', 'search=off'],
     env: { GITHUB_PERSONAL_ACCESS_TOKEN: GITHUB_TOKEN, GITHUB_API_URL: fake.url, GITHUB_REPOSITORIES: 'acme/widgets', GITHUB_MAX_RATE_LIMIT_WAIT: '0' },
     hostile: [...hostileStrings({ inside, outside, outsideFile }), 'acme', 'widgets', 'main', 'develop', 'README.md', 'other-owner'],
     // The sandbox is acme/widgets (GITHUB_REPOSITORIES): no write may reach any other path of the API.

@@ -63,7 +63,10 @@ beforeAll(async () => {
   sites.official = await startSite('127.0.0.2', { '/robots.txt': robots('User-agent: ModelContextProtocol\nDisallow: /\n'), '/': page('No MCP here') });
   sites.robotsToInternal = await startSite('127.0.0.2', { '/robots.txt': redirect('http://127.0.0.3:9/robots.txt'), '/': page('Odd robots') });
   deps = makeDeps();
-  client = await connectInMemory(server, { deps });
+  // The fetch bucket (60/min) is lifted for this shared client only: the paging test alone makes ~70 calls
+  // in a second (1,000-character parts of a cached page), and the suite ~100. The bucket has its own tests
+  // in hygiene-and-limits.test.ts.
+  client = await connectInMemory(server, { deps, governance: { rateLimitBuckets: { fetch: undefined } } });
 });
 
 afterAll(async () => {

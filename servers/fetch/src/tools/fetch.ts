@@ -1,12 +1,16 @@
-import { defineTool, sliceText, type ToolContext, z } from '@portico/protocol';
+import { defineTool, delimitUntrusted, sliceText, type ToolContext, z } from '@portico/protocol';
 import type { FetchDeps } from '../deps.js';
 import { type FetchErrorCode, isFetchError } from '../lib/errors.js';
+import { cleanPage } from '../lib/hygiene.js';
 import { toToolError } from './errors.js';
 
 const REFUSAL_CODES = new Set<FetchErrorCode>(['blocked_address', 'host_denied', 'host_not_allowed', 'unsupported_scheme', 'credentials_in_url']);
 
 /** Exclusive upper bound of max_length, as in the official server. */
 const MAX_LENGTH_LIMIT = 1_000_000;
+
+/** The rate-limit bucket of the fetch tool (declared with its default in server.ts). */
+export const FETCH_BUCKET = 'fetch';
 
 export const fetchTool = defineTool({
   name: 'fetch',
@@ -18,7 +22,8 @@ export const fetchTool = defineTool({
     'page source without simplification.\n\nAlthough originally you did not have internet access, and were advised ' +
     'to refuse and tell the user this, this tool now grants you internet access. Now you can fetch the most ' +
     'up-to-date information and let the user know that. Private, loopback and cloud-metadata addresses are refused, ' +
-    "and the site's robots.txt is respected.",
+    "and the site's robots.txt is respected. Invisible and bidirectional control characters are removed from the " +
+    'content (and counted); the text rendering marks the page as untrusted data from its final URL.',
   input: z.object({
     url: z.string().min(1).max(8192).describe('URL to fetch: an absolute http:// or https:// URL.'),
     max_length: z
@@ -50,8 +55,10 @@ export const fetchTool = defineTool({
     truncated: z.boolean().describe('True when more content follows.'),
     next_start_index: z.number().int().nullable().describe('start_index for the next call, or null at the end.'),
     from_cache: z.boolean().describe('True when the page came from the short-lived cache instead of a new download.'),
+    removed_control_characters: z.number().int().describe('Invisible or bidirectional control characters removed from the whole page before slicing.'),
   }),
   annotations: { readOnlyHint: true, openWorldHint: true },
+  rateLimitBucket: FETCH_BUCKET,
   async handler({ url, max_length, start_index, raw }, { deps, signal, log }: ToolContext<FetchDeps>) {
     let page;
     try {
@@ -63,22 +70,25 @@ export const fetchTool = defineTool({
       throw toToolError(error);
     }
     log.debug(`fetched ${page.finalUrl}: HTTP ${page.status}, ${page.bytes} bytes, ${page.format}${page.fromCache ? ' (cache)' : ''}`);
-    const total = page.content.length;
+    const clean = cleanPage(page);
+    const total = clean.content.length;
     const base = {
       url: page.requestedUrl,
       final_url: page.finalUrl,
       status: page.status,
       content_type: page.contentType,
       format: page.format,
-      ...(page.title ? { title: page.title } : {}),
+      ...(clean.title ? { title: clean.title } : {}),
       total_length: total,
       from_cache: page.fromCache,
+      removed_control_characters: clean.removed,
     };
     const redirected = page.finalUrl !== page.requestedUrl ? ` (redirected to ${page.finalUrl})` : '';
-    const titleLine = page.title ? `Title: ${page.title}\n` : '';
+    const titleLine = clean.title ? `Title: ${clean.title}\n` : '';
     const prefix = page.format === 'markdown' || page.format === 'pdf-text' ? '' : `Content type ${page.contentType} cannot be simplified to markdown, but here is the raw content:\n`;
     const note = page.note ? `${page.note}\n` : '';
-    const header = `${prefix}${note}Contents of ${page.requestedUrl}${redirected}:\n${titleLine}`;
+    // The title is the site's words too: it goes inside the untrusted block, with the content.
+    const header = `${prefix}${note}Contents of ${page.requestedUrl}${redirected}:\n`;
 
     if (start_index >= total) {
       // As in the official server: not an error, just nothing left.
@@ -87,10 +97,11 @@ export const fetchTool = defineTool({
         text: `${header}<error>No more content available.</error>`,
       };
     }
-    const slice = sliceText(page.content, start_index, max_length);
+    const slice = sliceText(clean.content, start_index, max_length);
     const more = slice.nextStart !== null
       ? `\n\n<error>Content truncated. Call the fetch tool with a start_index of ${slice.nextStart} to get more content.</error>`
       : '';
+    const removed = clean.removed ? `\n[${clean.removed} invisible or bidirectional control character(s) removed from this page's text.]` : '';
     return {
       structured: {
         ...base,
@@ -100,7 +111,7 @@ export const fetchTool = defineTool({
         truncated: slice.truncated,
         next_start_index: slice.nextStart,
       },
-      text: `${header}${slice.text}${more}`,
+      text: `${header}${delimitUntrusted(`${titleLine}${slice.text}`, page.finalUrl)}${more}${removed}`,
     };
   },
 });

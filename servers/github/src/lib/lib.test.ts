@@ -3,7 +3,6 @@ import { RepositoryAllowList } from './allowlist.js';
 import { explainGitHubError, rateLimitWait } from './errors.js';
 import { nextPageHint, pageInfo, parseLinkHeader, resolvePaging, searchPageInfo } from './paging.js';
 import { encodePath, repoBase, repoPathProblem } from './paths.js';
-import { sanitizeDeep, stripInvisible } from './sanitize.js';
 import { fixtureHeaders, fixtureResponse } from '../testing/fake-github.js';
 
 describe('RepositoryAllowList', () => {
@@ -55,16 +54,6 @@ describe('paths', () => {
     expect(repoBase('a', 'b.c')).toBe('/repos/a/b.c');
     expect(repoPathProblem('a/../b')).toMatch(/\.\./);
     expect(repoPathProblem('a/b')).toBeUndefined();
-  });
-});
-
-describe('sanitize', () => {
-  it('removes zero-width, bidi and tag characters, keeps emoji and CJK', () => {
-    const evil = 'a\u200Bb\u202Ec\u2066d\u2069e\uFEFF\uDB40\uDC49\uDB40\uDC7F f 日本 👍🏽';
-    const { text, removed } = stripInvisible(evil);
-    expect(text).toBe('abcde f 日本 👍🏽');
-    expect(removed).toBe(7);
-    expect(sanitizeDeep({ a: ['x\u200Dy'], n: 1 })).toEqual({ a: ['xy'], n: 1 });
   });
 });
 

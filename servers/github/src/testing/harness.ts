@@ -4,8 +4,8 @@
  * rate-limit waits and write pacing take milliseconds.
  */
 import { randomBytes } from 'node:crypto';
-import { createLogger } from '@portico/protocol';
-import { connectInMemory, textOf, type TestClient } from '@portico/protocol/testing';
+import { createGovernance, createLogger, DEFAULT_GOVERNANCE, parseRateSpec, RateLimiter, selectTools, type Governance } from '@portico/protocol';
+import { connectInMemory, textOf, type ClientSetup, type InMemoryOptions, type TestClient } from '@portico/protocol/testing';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { config, type GitHubConfig } from '../config.js';
 import { createDeps, type GitHubDeps } from '../deps.js';
@@ -35,6 +35,10 @@ export interface HarnessOptions {
   serverToken?: string;
   readOnly?: boolean;
   toolsets?: string[];
+  /** Answers confirmations (the client then declares elicitation); omitted: a client without it. */
+  onElicit?: ClientSetup['onElicit'];
+  /** Confirmation, rate-limit and audit settings (default: confirm destructive, the server's own buckets). */
+  governance?: InMemoryOptions<GitHubDeps>['governance'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,6 +57,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     deps,
     log,
     selection: { readOnly: options.readOnly ?? false, ...(options.toolsets ? { toolsets: options.toolsets } : {}) },
+    ...(options.onElicit ? { onElicit: options.onElicit } : {}),
+    ...(options.governance ? { governance: options.governance } : {}),
   });
   const results: CallToolResult[] = [];
   return {
@@ -81,3 +87,15 @@ export function everything(result: CallToolResult): string {
 }
 
 export { textOf };
+
+/**
+ * The server's own confirmation defaults and rate-limit buckets, with a clock that stands still: no token
+ * comes back during a burst however slow the machine is (a real clock refills a search token every 2 s,
+ * which a loaded CI box can outpace), and the advertised retry time is exact.
+ */
+export function stoppedClockGovernance(): Governance {
+  const governance = createGovernance(server, selectTools(server.tools, { readOnly: false }), DEFAULT_GOVERNANCE);
+  const buckets = Object.fromEntries(Object.entries(server.rateLimitBuckets ?? {}).map(([name, b]) => [name, parseRateSpec(b.rate, name)]));
+  const now = Date.now();
+  return { ...governance, rate: new RateLimiter({ buckets }, () => now) };
+}

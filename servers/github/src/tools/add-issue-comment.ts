@@ -11,6 +11,7 @@ export const addIssueComment = githubTool({
   input: z.object({ owner: ownerField, repo: repoField, issue_number: numberField('Issue or pull request'), body: z.string().min(1).max(65_536).describe('Comment text in Markdown.') }),
   output: commentShape,
   annotations: writer(false, false),
+  auditOmit: ['body'],
   async handler(args, { deps, signal }) {
     const comment = await add(deps.github, args, signal);
     return { structured: comment, text: `Commented on #${args.issue_number} in ${args.owner}/${args.repo}: ${comment.html_url}` };

@@ -12,8 +12,9 @@ export const createIssue = githubTool({
   input: z.object({ owner: ownerField, repo: repoField, title: z.string().min(1).max(256).describe('Issue title.'), ...issueWriteFields }),
   output: issueShape,
   annotations: writer(false, false),
+  auditOmit: ['body'],
   async handler(args, { deps, signal }) {
     const issue = await create(deps.github, args, signal);
-    return { structured: issue, text: `Created issue ${issueText(issue)}` };
+    return { structured: issue, text: `Created issue ${issueText(issue, `${args.owner}/${args.repo}`)}` };
   },
 });

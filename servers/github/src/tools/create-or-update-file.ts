@@ -1,5 +1,6 @@
 import { ToolError, z } from '@portico/protocol';
-import { putFile } from '../lib/contents.js';
+import { firstLine } from '../lib/compact.js';
+import { existingFileSha, putFile } from '../lib/contents.js';
 import { repoPathProblem } from '../lib/paths.js';
 import { githubTool, ownerField, repoField, writer } from './shared.js';
 
@@ -26,10 +27,26 @@ export const createOrUpdateFile = githubTool({
     created: z.boolean().describe('True when the file did not exist before (as far as the call knew).'),
   }),
   annotations: writer(true, false),
+  auditOmit: ['content'],
+  // Only an update destroys anything (the old version stays in history, but the branch no longer has it).
+  // With sha the caller says it is an update; without, one GET tells (the same lookup the handler makes).
+  async preview(args, { deps, signal }) {
+    const path = checkedPath(args.path);
+    deps.github.assertRepo(args.owner, args.repo);
+    const where = `${path} on branch ${args.branch} of ${args.owner}/${args.repo}`;
+    const size = `${args.content.length} character(s)`;
+    if (args.sha) {
+      return `Overwrite the existing file ${where} (currently blob ${args.sha}) with ${size}, committing "${firstLine(args.message, 200)}". If the file changed since that sha, GitHub refuses and nothing is written.`;
+    }
+    const current = await existingFileSha(deps.github, { owner: args.owner, repo: args.repo, path, branch: args.branch }, signal);
+    // A new file destroys nothing: no confirmation under --confirm destructive. (A file someone else creates
+    // in the one round trip before the handler's own lookup would be updated unconfirmed; GitHub has no
+    // create-only write to close that window.)
+    if (current === undefined) return undefined;
+    return `Overwrite the existing file ${where} (currently blob ${current}) with ${size}, committing "${firstLine(args.message, 200)}".`;
+  },
   async handler(args, { deps, signal }) {
-    const path = args.path.replace(/^\/+/, '');
-    const problem = repoPathProblem(path);
-    if (problem) throw new ToolError(`path "${args.path}" ${problem}.`, { hint: 'give a path relative to the repository root.', code: 'invalid_path' });
+    const path = checkedPath(args.path);
     const result = await putFile(deps.github, { ...args, path }, signal);
     return {
       structured: result,
@@ -37,3 +54,10 @@ export const createOrUpdateFile = githubTool({
     };
   },
 });
+
+function checkedPath(raw: string): string {
+  const path = raw.replace(/^\/+/, '');
+  const problem = repoPathProblem(path);
+  if (problem) throw new ToolError(`path "${raw}" ${problem}.`, { hint: 'give a path relative to the repository root.', code: 'invalid_path' });
+  return path;
+}

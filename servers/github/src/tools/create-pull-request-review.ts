@@ -30,6 +30,7 @@ export const createPullRequestReview = githubTool({
   }),
   output: reviewShape,
   annotations: writer(false, false),
+  auditOmit: ['body', 'comments'],
   async handler(args, { deps, signal }) {
     const review = await createReview(deps.github, args, signal);
     return { structured: review, text: `Submitted ${review.state} review ${review.id} on #${args.pull_number} in ${args.owner}/${args.repo}: ${review.html_url}` };

@@ -21,8 +21,9 @@ export const createPullRequest = githubTool({
   }),
   output: pullShape,
   annotations: writer(false, false),
+  auditOmit: ['body'],
   async handler(args, { deps, signal }) {
     const pr = await createPull(deps.github, args, signal);
-    return { structured: pr, text: `Opened pull request ${pullText(pr)}` };
+    return { structured: pr, text: `Opened pull request ${pullText(pr, `${args.owner}/${args.repo}`)}` };
   },
 });

@@ -22,6 +22,7 @@ export const createRelease = githubTool({
   }),
   output: releaseShape,
   annotations: writer(false, false),
+  auditOmit: ['body'],
   async handler(args, { deps, signal }) {
     const r = await create(deps.github, args, signal);
     return { structured: r, text: `Created release ${releaseLine(r)}\n${r.html_url}` };

@@ -1,4 +1,4 @@
-import { z } from '@portico/protocol';
+import { delimitUntrusted, z } from '@portico/protocol';
 import { getCommit as get } from '../lib/repos.js';
 import { commitFileShape } from '../lib/shapes.js';
 import { githubTool, ownerField, READ_ONLY, repoField } from './shared.js';
@@ -34,7 +34,7 @@ export const getCommit = githubTool({
     const more = c.files_total > c.files.length ? `\n  ... and ${c.files_total - c.files.length} more files` : '';
     return {
       structured: c,
-      text: `Commit ${c.sha} by ${c.author_login ?? c.author_name ?? 'unknown'} on ${c.date ?? '?'}\n${c.message}\n\n+${c.stats.additions} -${c.stats.deletions} in ${c.files_total} file(s):\n${lines.join('\n')}${more}`,
+      text: `Commit ${c.sha} by ${c.author_login ?? c.author_name ?? 'unknown'} on ${c.date ?? '?'}\n${delimitUntrusted(c.message, `github commit message ${owner}/${repo}@${c.sha.slice(0, 12)}`)}\n\n+${c.stats.additions} -${c.stats.deletions} in ${c.files_total} file(s):\n${lines.join('\n')}${more}`,
     };
   },
 });

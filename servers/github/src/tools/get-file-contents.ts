@@ -1,7 +1,6 @@
-import { continuationHint, DEFAULT_TEXT_BUDGET, sliceText, ToolError, z } from '@portico/protocol';
+import { continuationHint, DEFAULT_TEXT_BUDGET, delimitUntrusted, sliceText, stripInvisible, ToolError, z } from '@portico/protocol';
 import { getContents } from '../lib/contents.js';
 import { repoPathProblem } from '../lib/paths.js';
-import { stripInvisible } from '../lib/sanitize.js';
 import { contentEntryShape } from '../lib/shapes.js';
 import { githubTool, ownerField, READ_ONLY, repoField } from './shared.js';
 
@@ -9,7 +8,7 @@ export const getFileContents = githubTool({
   name: 'get_file_contents',
   title: 'Get file or directory contents',
   description:
-    'Reads a file (text, or binary as a base64 resource) or lists a directory in a repository. Returns the file\'s sha, which create_or_update_file needs to update it. Long text is returned in slices: pass start to continue. Invisible and bidirectional control characters are removed from text, and their number reported.',
+    'Reads a file (text, or binary as a base64 resource) or lists a directory in a repository. Returns the file\'s sha, which create_or_update_file needs to update it. Long text is returned in slices: pass start to continue. Invisible and bidirectional control characters are removed from text, and their number reported; the text rendering marks the content as untrusted data.',
   toolset: 'repos',
   input: z.object({
     owner: ownerField,
@@ -61,7 +60,7 @@ export const getFileContents = githubTool({
     if (slice.truncated) notes.push(continuationHint(`File (${slice.total} characters)`, `start=${slice.nextStart}`));
     return {
       structured: { ...none, type: 'file' as const, path: got.path, sha: got.sha, size: got.size, content: slice.text, start: slice.start, next_start: slice.nextStart, removed_control_characters: cleaned.removed, html_url: got.html_url },
-      text: `${got.path} (sha ${got.sha}, ${got.size} bytes):\n${slice.text}${notes.length ? `\n${notes.join('\n')}` : ''}`,
+      text: `${got.path} (sha ${got.sha}, ${got.size} bytes):\n${delimitUntrusted(slice.text, `github file ${owner}/${repo}/${got.path}${branch ? `@${branch}` : ''}`)}${notes.length ? `\n${notes.join('\n')}` : ''}`,
     };
   },
 });

@@ -14,6 +14,6 @@ export const getIssue = githubTool({
   annotations: READ_ONLY,
   async handler(args, { deps, signal }) {
     const issue = await get(deps.github, args, signal);
-    return { structured: issue, text: issueText(issue) };
+    return { structured: issue, text: issueText(issue, `${args.owner}/${args.repo}`) };
   },
 });

@@ -1,4 +1,4 @@
-import { z } from '@portico/protocol';
+import { delimitUntrusted, z } from '@portico/protocol';
 import { jobLogTail } from '../lib/actions.js';
 import { githubTool, ownerField, READ_ONLY, repoField } from './shared.js';
 
@@ -25,6 +25,6 @@ export const getJobLogs = githubTool({
   async handler(args, { deps, signal }) {
     const tail = await jobLogTail(deps.github, { owner: args.owner, repo: args.repo, job_id: args.job_id, tailLines: args.tail_lines ?? 200, maxChars: args.max_chars ?? 20_000 }, signal);
     const note = tail.truncated ? `[Showing the last ${tail.lines_returned} line(s) of a ${tail.total_bytes}-byte log. For more, call again with a larger tail_lines (and max_chars).]\n` : '';
-    return { structured: { job_id: args.job_id, log: tail.text, lines_returned: tail.lines_returned, total_bytes: tail.total_bytes, truncated: tail.truncated }, text: `${note}${tail.text}` };
+    return { structured: { job_id: args.job_id, log: tail.text, lines_returned: tail.lines_returned, total_bytes: tail.total_bytes, truncated: tail.truncated }, text: `${note}${delimitUntrusted(tail.text, `github actions job ${args.job_id} log in ${args.owner}/${args.repo}`)}` };
   },
 });

@@ -1,4 +1,4 @@
-import { z } from '@portico/protocol';
+import { delimitUntrusted, z } from '@portico/protocol';
 import { latestRelease } from '../lib/releases.js';
 import { releaseShape } from '../lib/shapes.js';
 import { releaseLine } from './render.js';
@@ -15,6 +15,6 @@ export const getLatestRelease = githubTool({
   async handler(args, { deps, signal }) {
     const r = await latestRelease(deps.github, args, signal);
     const assets = r.assets.map((a) => `  ${a.name} (${a.size} bytes): ${a.url}`);
-    return { structured: r, text: `${releaseLine(r)}\n${r.html_url}${assets.length ? `\nAssets:\n${assets.join('\n')}` : ''}${r.body ? `\n\n${r.body}` : ''}` };
+    return { structured: r, text: `${releaseLine(r)}\n${r.html_url}${assets.length ? `\nAssets:\n${assets.join('\n')}` : ''}${r.body ? `\n\n${delimitUntrusted(r.body, `github release ${args.owner}/${args.repo}@${r.tag_name}`)}` : ''}` };
   },
 });

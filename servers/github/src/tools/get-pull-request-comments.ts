@@ -2,7 +2,7 @@ import { z } from '@portico/protocol';
 import { resolvePaging } from '../lib/paging.js';
 import { listPullReviewComments } from '../lib/pulls.js';
 import { pageShape, reviewCommentShape } from '../lib/shapes.js';
-import { listing } from './render.js';
+import { listing, untrustedBlock } from './render.js';
 import { pullRefFields } from './pull-fields.js';
 import { githubTool, pagingFields, READ_ONLY } from './shared.js';
 
@@ -18,7 +18,7 @@ export const getPullRequestComments = githubTool({
     const { items, paging } = await listPullReviewComments(deps.github, { ...args, ...resolvePaging(args) }, signal);
     return {
       structured: { comments: items, paging },
-      text: listing(`Review comments on #${args.pull_number} in ${args.owner}/${args.repo}:`, items.map((c) => `--- ${c.author ?? 'ghost'} on ${c.path ?? '?'}${c.line ? `:${c.line}` : ''} (id ${c.id}):\n${c.body}`), paging, 'No review comments.'),
+      text: listing(`Review comments on #${args.pull_number} in ${args.owner}/${args.repo}:`, untrustedBlock(items.map((c) => `--- ${c.author ?? 'ghost'} on ${c.path ?? '?'}${c.line ? `:${c.line}` : ''} (id ${c.id}):\n${c.body}`), `github review comments on ${args.owner}/${args.repo}#${args.pull_number}`), paging, 'No review comments.'),
     };
   },
 });

@@ -1,4 +1,4 @@
-import { continuationHint, sliceText, z } from '@portico/protocol';
+import { continuationHint, delimitUntrusted, sliceText, z } from '@portico/protocol';
 import { pullDiff } from '../lib/pulls.js';
 import { pullRefFields } from './pull-fields.js';
 import { githubTool, READ_ONLY } from './shared.js';
@@ -25,6 +25,6 @@ export const getPullRequestDiff = githubTool({
     if (diff.length === 0) return { structured: { diff: '', start: 0, next_start: null, total_chars: 0 }, text: 'The diff is empty.' };
     const slice = sliceText(diff, args.start ?? 0, args.max_chars ?? 50_000);
     const hint = slice.truncated ? `\n${continuationHint(`Diff (${slice.total} characters)`, `start=${slice.nextStart}`)}` : '';
-    return { structured: { diff: slice.text, start: slice.start, next_start: slice.nextStart, total_chars: slice.total }, text: `${slice.text}${hint}` };
+    return { structured: { diff: slice.text, start: slice.start, next_start: slice.nextStart, total_chars: slice.total }, text: `${delimitUntrusted(slice.text, `github pull request diff ${args.owner}/${args.repo}#${args.pull_number}`)}${hint}` };
   },
 });

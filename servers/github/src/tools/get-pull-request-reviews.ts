@@ -2,7 +2,7 @@ import { z } from '@portico/protocol';
 import { resolvePaging } from '../lib/paging.js';
 import { listPullReviews } from '../lib/pulls.js';
 import { pageShape, reviewShape } from '../lib/shapes.js';
-import { listing } from './render.js';
+import { listing, untrustedBlock } from './render.js';
 import { pullRefFields } from './pull-fields.js';
 import { githubTool, pagingFields, READ_ONLY } from './shared.js';
 
@@ -18,7 +18,7 @@ export const getPullRequestReviews = githubTool({
     const { items, paging } = await listPullReviews(deps.github, { ...args, ...resolvePaging(args) }, signal);
     return {
       structured: { reviews: items, paging },
-      text: listing(`Reviews of #${args.pull_number} in ${args.owner}/${args.repo}:`, items.map((r) => `${r.state} by ${r.author ?? 'ghost'}${r.submitted_at ? ` at ${r.submitted_at}` : ''}${r.body ? `: ${r.body}` : ''}`), paging, 'No reviews.'),
+      text: listing(`Reviews of #${args.pull_number} in ${args.owner}/${args.repo}:`, untrustedBlock(items.map((r) => `${r.state} by ${r.author ?? 'ghost'}${r.submitted_at ? ` at ${r.submitted_at}` : ''}${r.body ? `: ${r.body}` : ''}`), `github reviews of ${args.owner}/${args.repo}#${args.pull_number}`), paging, 'No reviews.'),
     };
   },
 });

@@ -14,6 +14,6 @@ export const getPullRequest = githubTool({
   annotations: READ_ONLY,
   async handler(args, { deps, signal }) {
     const pr = await getPull(deps.github, args, signal);
-    return { structured: pr, text: pullText(pr) };
+    return { structured: pr, text: pullText(pr, `${args.owner}/${args.repo}`) };
   },
 });

@@ -1,5 +1,5 @@
 /** Fields shared by create_issue and update_issue. */
-import { z } from '@portico/protocol';
+import { delimitUntrusted, z } from '@portico/protocol';
 import type { IssueSummary } from '../lib/shapes.js';
 
 export const issueWriteFields = {
@@ -9,7 +9,8 @@ export const issueWriteFields = {
   labels: z.array(z.string().max(100).describe('A label name.')).max(100).optional().describe('Label names (replaces the current labels on update).'),
 };
 
-export function issueText(i: IssueSummary): string {
+/** The issue for the model; its body, written by whoever opened it, is delimited as untrusted data. */
+export function issueText(i: IssueSummary, repo: string): string {
   const meta = [
     `state: ${i.state}${i.state_reason ? ` (${i.state_reason})` : ''}`,
     `author: ${i.author ?? 'ghost'}`,
@@ -18,5 +19,5 @@ export function issueText(i: IssueSummary): string {
     i.milestone ? `milestone: ${i.milestone}` : '',
     `comments: ${i.comments}`,
   ].filter(Boolean);
-  return `#${i.number} ${i.title}\n${meta.join('; ')}\n${i.html_url}${i.body ? `\n\n${i.body}` : ''}`;
+  return `#${i.number} ${i.title}\n${meta.join('; ')}\n${i.html_url}${i.body ? `\n\n${delimitUntrusted(i.body, `github issue ${repo}#${i.number}`)}` : ''}`;
 }

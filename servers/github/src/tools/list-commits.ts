@@ -2,7 +2,7 @@ import { z } from '@portico/protocol';
 import { resolvePaging } from '../lib/paging.js';
 import { listCommits as list } from '../lib/repos.js';
 import { commitShape, pageShape } from '../lib/shapes.js';
-import { commitLine, listing } from './render.js';
+import { commitLine, listing, untrustedBlock } from './render.js';
 import { githubTool, ownerField, pagingFields, READ_ONLY, repoField } from './shared.js';
 
 export const listCommits = githubTool({
@@ -21,6 +21,6 @@ export const listCommits = githubTool({
   annotations: READ_ONLY,
   async handler(args, { deps, signal }) {
     const { items, paging } = await list(deps.github, { ...args, ...resolvePaging(args) }, signal);
-    return { structured: { commits: items, paging }, text: listing(`Commits of ${args.owner}/${args.repo}${args.sha ? ` (${args.sha})` : ''}:`, items.map(commitLine), paging) };
+    return { structured: { commits: items, paging }, text: listing(`Commits of ${args.owner}/${args.repo}${args.sha ? ` (${args.sha})` : ''}:`, untrustedBlock(items.map(commitLine), `github commits of ${args.owner}/${args.repo}`), paging) };
   },
 });

@@ -2,7 +2,7 @@ import { z } from '@portico/protocol';
 import { listIssueComments as list } from '../lib/issues.js';
 import { resolvePaging } from '../lib/paging.js';
 import { commentShape, pageShape } from '../lib/shapes.js';
-import { listing } from './render.js';
+import { listing, untrustedBlock } from './render.js';
 import { githubTool, numberField, ownerField, pagingFields, READ_ONLY, repoField } from './shared.js';
 
 export const listIssueComments = githubTool({
@@ -23,7 +23,8 @@ export const listIssueComments = githubTool({
     const { items, paging } = await list(deps.github, { ...args, ...resolvePaging(args) }, signal);
     return {
       structured: { comments: items, paging },
-      text: listing(`Comments on #${args.issue_number} in ${args.owner}/${args.repo}:`, items.map((c) => `--- ${c.author ?? 'ghost'} at ${c.created_at ?? '?'} (id ${c.id}):\n${c.body}`), paging, 'No comments.'),
+      text: listing(`Comments on #${args.issue_number} in ${args.owner}/${args.repo}:`, untrustedBlock(items.map((c) => `--- ${c.author ?? 'ghost'} at ${c.created_at ?? '?'} (id ${c.id}):\n${c.body}`), `github comments on ${args.owner}/${args.repo}#${args.issue_number}`), paging, 'No comments.'),
     };
   },
 });
+

@@ -1,5 +1,5 @@
-import { z } from '@portico/protocol';
-import { mergePull } from '../lib/pulls.js';
+import { stripInvisibleText, z } from '@portico/protocol';
+import { getPull, mergePull } from '../lib/pulls.js';
 import { pullRefFields } from './pull-fields.js';
 import { githubTool, writer } from './shared.js';
 
@@ -17,6 +17,14 @@ export const mergePullRequest = githubTool({
   }),
   output: z.object({ merged: z.boolean().describe('Whether it was merged.'), sha: z.string().nullable().describe('The merge commit SHA.'), message: z.string().describe('GitHub\'s message.') }),
   annotations: writer(true, false),
+  auditOmit: ['commit_message'],
+  // One GET of the pull request names what the user is agreeing to: its title, branches and head.
+  async preview(args, { deps, signal }) {
+    const pr = await getPull(deps.github, args, signal);
+    const method = args.merge_method ?? 'merge';
+    const pin = args.sha ? ` GitHub refuses if the head is no longer ${args.sha.slice(0, 12)}.` : '';
+    return `Merge pull request #${pr.number} "${stripInvisibleText(pr.title)}" of ${args.owner}/${args.repo} (${pr.head.ref} -> ${pr.base.ref}, head ${pr.head.sha.slice(0, 12)}) with merge method ${method}${args.commit_title ? `, commit title "${args.commit_title}"` : ''}.${pin}`;
+  },
   async handler(args, { deps, signal }) {
     const result = await mergePull(deps.github, args, signal);
     return { structured: result, text: `${result.merged ? 'Merged' : 'Not merged:'} #${args.pull_number} in ${args.owner}/${args.repo}${result.sha ? ` as ${result.sha.slice(0, 7)}` : ''}. ${result.message}` };

@@ -1,4 +1,5 @@
 /** One-line renderings for the text side of results (structuredContent carries the fields). */
+import { delimitUntrusted } from '@portico/protocol';
 import { firstLine } from '../lib/compact.js';
 import { nextPageHint, type PageInfo } from '../lib/paging.js';
 import type { CommitSummary, IssueSummary, PullSummary, ReleaseSummary, RepoSummary, WorkflowRunSummary } from '../lib/shapes.js';
@@ -21,4 +22,13 @@ export const runLine = (r: WorkflowRunSummary) => `run ${r.id} ${r.name ?? ''} #
 /** A listing: header, one line per item (or a "none" sentence), and the next-page hint. */
 export function listing(header: string, lines: string[], paging: PageInfo, none = 'None found.'): string {
   return `${header}\n${lines.length ? lines.join('\n') : none}${nextPageHint(paging)}`;
+}
+
+/**
+ * Lines written by others (comments, reviews, commit messages) as one untrusted block for a listing: a
+ * single pair of delimiters per page keeps the data marked without repeating the preamble per item. No
+ * lines, no block, so the listing says its "none" sentence.
+ */
+export function untrustedBlock(lines: string[], source: string): string[] {
+  return lines.length ? [delimitUntrusted(lines.join('\n'), source)] : [];
 }

@@ -3,7 +3,7 @@ import { resolvePaging } from '../lib/paging.js';
 import { searchCode as search } from '../lib/search.js';
 import { codeHitShape } from '../lib/shapes.js';
 import { orderField, searchMeta, searchText } from './search-shared.js';
-import { githubTool, pagingFields, READ_ONLY } from './shared.js';
+import { githubTool, pagingFields, READ_ONLY, SEARCH_BUCKET } from './shared.js';
 
 export const searchCode = githubTool({
   name: 'search_code',
@@ -17,6 +17,7 @@ export const searchCode = githubTool({
   }),
   output: z.object({ items: z.array(codeHitShape).describe('Matching files.'), ...searchMeta }),
   annotations: READ_ONLY,
+  rateLimitBucket: SEARCH_BUCKET,
   async handler(args, { deps, signal }) {
     const page = await search(deps.github, { q: args.q, order: args.order, ...resolvePaging(args) }, signal);
     return { structured: page, text: searchText('files', args.q, page, (h) => `${h.repository}: ${h.path}`) };

@@ -4,7 +4,7 @@ import { searchIssues as search } from '../lib/search.js';
 import { issueShape } from '../lib/shapes.js';
 import { issueLine } from './render.js';
 import { orderField, searchMeta, searchText } from './search-shared.js';
-import { githubTool, pagingFields, READ_ONLY } from './shared.js';
+import { githubTool, pagingFields, READ_ONLY, SEARCH_BUCKET } from './shared.js';
 
 export const searchIssues = githubTool({
   name: 'search_issues',
@@ -22,6 +22,7 @@ export const searchIssues = githubTool({
   }),
   output: z.object({ items: z.array(issueShape).describe('Matching issues and pull requests.'), ...searchMeta }),
   annotations: READ_ONLY,
+  rateLimitBucket: SEARCH_BUCKET,
   async handler(args, { deps, signal }) {
     const page = await search(deps.github, { q: args.q, sort: args.sort, order: args.order, ...resolvePaging(args) }, signal);
     return { structured: page, text: searchText('issues/pull requests', args.q, page, issueLine) };

@@ -4,7 +4,7 @@ import { searchRepositories as search } from '../lib/search.js';
 import { repoShape } from '../lib/shapes.js';
 import { repoLine } from './render.js';
 import { searchMeta, searchText } from './search-shared.js';
-import { githubTool, pagingFields, READ_ONLY } from './shared.js';
+import { githubTool, pagingFields, READ_ONLY, SEARCH_BUCKET } from './shared.js';
 
 export const searchRepositories = githubTool({
   name: 'search_repositories',
@@ -14,6 +14,7 @@ export const searchRepositories = githubTool({
   input: z.object({ query: z.string().min(1).max(1000).describe('Search query in GitHub syntax.'), ...pagingFields }),
   output: z.object({ repositories: z.array(repoShape).describe('Matching repositories.'), ...searchMeta }),
   annotations: READ_ONLY,
+  rateLimitBucket: SEARCH_BUCKET,
   async handler(args, { deps, signal }) {
     const page = await search(deps.github, { q: args.query, ...resolvePaging(args) }, signal);
     const { items, ...meta } = page;

@@ -3,7 +3,7 @@ import { resolvePaging } from '../lib/paging.js';
 import { searchUsers as search } from '../lib/search.js';
 import { userShape } from '../lib/shapes.js';
 import { orderField, searchMeta, searchText } from './search-shared.js';
-import { githubTool, pagingFields, READ_ONLY } from './shared.js';
+import { githubTool, pagingFields, READ_ONLY, SEARCH_BUCKET } from './shared.js';
 
 export const searchUsers = githubTool({
   name: 'search_users',
@@ -18,6 +18,7 @@ export const searchUsers = githubTool({
   }),
   output: z.object({ items: z.array(userShape).describe('Matching accounts.'), ...searchMeta }),
   annotations: READ_ONLY,
+  rateLimitBucket: SEARCH_BUCKET,
   async handler(args, { deps, signal }) {
     const page = await search(deps.github, { q: args.q, sort: args.sort, order: args.order, ...resolvePaging(args) }, signal);
     return { structured: page, text: searchText('accounts', args.q, page, (u) => `${u.login} (${u.type}) ${u.html_url}`) };

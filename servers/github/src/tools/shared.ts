@@ -1,13 +1,14 @@
 /**
  * What every GitHub tool shares: the owner/repo/paging fields, the mapping of lib errors to ToolError, and
  * the last step before a result leaves: invisible and bidirectional control characters stripped from all
- * text (prompt-injection hygiene). `githubTool` wraps defineTool so no tool can forget either.
+ * text (prompt-injection hygiene, the protocol's shared helpers). `githubTool` wraps defineTool so no tool
+ * can forget either. Text written by others (bodies, comments, files, commit messages) is also delimited as
+ * untrusted in each tool's text rendering, where the tool knows what it is and where it came from.
  */
-import { defineTool, ToolError, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
+import { defineTool, sanitizeDeep, stripInvisibleText, ToolError, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
 import type { GitHubDeps } from '../deps.js';
 import { RepositoryNotAllowedError } from '../lib/allowlist.js';
 import { GitHubApiError } from '../lib/errors.js';
-import { sanitizeDeep, stripInvisibleText } from '../lib/sanitize.js';
 
 export const ownerField = z
   .string()
@@ -53,10 +54,23 @@ export function sanitizeOutput<S>(output: ToolOutput<S>): ToolOutput<S> {
 
 type AnyZodObject = z.ZodObject<z.ZodRawShape>;
 
-/** defineTool plus the shared error mapping and output sanitizing. */
+/** defineTool plus the shared error mapping (handler and confirmation preview) and output sanitizing. */
 export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(definition: ToolDefinition<GitHubDeps, I, O>): ToolDefinition<GitHubDeps, I, O> {
+  const { preview } = definition;
   return defineTool<GitHubDeps, I, O>({
     ...definition,
+    // A preview that fails (allow-list, 404) refuses the call before the user is asked, in the same words.
+    ...(preview
+      ? {
+          async preview(args, ctx) {
+            try {
+              return await preview(args, ctx);
+            } catch (error) {
+              throw toToolError(error);
+            }
+          },
+        }
+      : {}),
     async handler(args, ctx) {
       try {
         return sanitizeOutput(await definition.handler(args, ctx));
@@ -66,6 +80,9 @@ export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(defin
     },
   });
 }
+
+/** The rate-limit bucket every search_* tool shares (declared in server.ts). */
+export const SEARCH_BUCKET = 'search';
 
 /** Annotations: every tool reaches GitHub (open world). */
 export const READ_ONLY = { readOnlyHint: true, openWorldHint: true } as const;

@@ -1,5 +1,5 @@
-import { z } from '@portico/protocol';
-import { updateIssue as update } from '../lib/issues.js';
+import { stripInvisibleText, z } from '@portico/protocol';
+import { getIssue, updateIssue as update } from '../lib/issues.js';
 import { issueShape } from '../lib/shapes.js';
 import { issueText, issueWriteFields } from './issue-fields.js';
 import { githubTool, numberField, ownerField, repoField, writer } from './shared.js';
@@ -20,8 +20,22 @@ export const updateIssue = githubTool({
   }),
   output: issueShape,
   annotations: writer(true, true),
+  auditOmit: ['body'],
+  // What gets replaced, field by field; one GET names the issue and checks it exists before anyone is asked.
+  async preview(args, { deps, signal }) {
+    const issue = await getIssue(deps.github, args, signal);
+    const changes = [
+      args.title !== undefined ? `title becomes "${args.title}"` : '',
+      args.state !== undefined ? `state becomes ${args.state}${args.state_reason ? ` (${args.state_reason})` : ''}` : '',
+      args.body !== undefined ? `the body (${issue.body?.length ?? 0} characters now) is replaced by ${args.body.length} characters` : '',
+      args.labels !== undefined ? `labels [${issue.labels.join(', ')}] are replaced by [${args.labels.join(', ')}]` : '',
+      args.assignees !== undefined ? `assignees [${issue.assignees.join(', ')}] are replaced by [${args.assignees.join(', ')}]` : '',
+      args.milestone !== undefined ? `milestone becomes ${args.milestone}` : '',
+    ].filter(Boolean);
+    return `Update issue #${issue.number} "${stripInvisibleText(issue.title)}" of ${args.owner}/${args.repo}: ${changes.length ? changes.join('; ') : 'nothing (no field given)'}.`;
+  },
   async handler(args, { deps, signal }) {
     const issue = await update(deps.github, args, signal);
-    return { structured: issue, text: `Updated issue ${issueText(issue)}` };
+    return { structured: issue, text: `Updated issue ${issueText(issue, `${args.owner}/${args.repo}`)}` };
   },
 });

@@ -5,7 +5,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { createLogger } from '@portico/protocol';
-import { connectInMemory, textOf, type TestClient } from '@portico/protocol/testing';
+import { connectInMemory, textOf, type ClientSetup, type InMemoryOptions, type TestClient } from '@portico/protocol/testing';
 import { config } from '../config.js';
 import { createDeps, type SlackDeps } from '../deps.js';
 import { server } from '../server.js';
@@ -25,6 +25,10 @@ export interface HarnessOptions {
   botToken?: string;
   maxRetryWait?: string;
   extraUsers?: number;
+  /** Answers confirmations (the client then declares elicitation); omitted: a client without it. */
+  onElicit?: ClientSetup['onElicit'];
+  /** Confirmation, rate-limit and audit settings (default: confirm destructive tools). */
+  governance?: InMemoryOptions<SlackDeps>['governance'];
 }
 
 export interface Harness {
@@ -64,7 +68,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   // Fast retries for network faults; rate-limit waits stay real (Retry-After of 1 s) but few.
   const deps = createDeps(parsed, { log }, { retryConfig: { retries: 0 }, maxRateLimitRetries: 2, timeoutMs: 5_000 });
-  const client = await connectInMemory(server, { deps, log, selection: { readOnly: options.readOnly ?? false } });
+  const client = await connectInMemory(server, {
+    deps,
+    log,
+    selection: { readOnly: options.readOnly ?? false },
+    ...(options.onElicit ? { onElicit: options.onElicit } : {}),
+    ...(options.governance ? { governance: options.governance } : {}),
+  });
   const results: CallToolResult[] = [];
   return {
     fake,

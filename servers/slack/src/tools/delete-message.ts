@@ -2,7 +2,7 @@ import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
 import { checkChannelId, checkTs } from '../lib/validate.js';
 import { channelIdField, guard, tsField } from './common.js';
-import { requireOwnMessage } from './own-message.js';
+import { channelLabel, quoteFirstLine, requireOwnMessage } from './own-message.js';
 
 export const slackDeleteMessage = defineTool({
   name: 'slack_delete_message',
@@ -15,6 +15,16 @@ export const slackDeleteMessage = defineTool({
   }),
   output: z.object({ channel: z.string().describe('The conversation.'), ts: z.string().describe('The deleted message.') }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  // One history lookup (the ownership check the handler repeats) quotes the message that would be lost.
+  async preview(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
+    return guard(async () => {
+      const channel = checkChannelId(args.channel_id);
+      deps.policy.assertWrite(channel);
+      const ts = checkTs(args.ts, 'ts');
+      const message = await requireOwnMessage(deps, channel, ts, signal);
+      return `Delete the bot's message ${ts} in ${channelLabel(deps, channel)}, which begins ${quoteFirstLine(message.text)}. Slack keeps no copy: it cannot be undone.`;
+    }, { channel: args.channel_id });
+  },
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
       const channel = checkChannelId(args.channel_id);

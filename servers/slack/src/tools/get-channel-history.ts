@@ -3,6 +3,7 @@ import type { SlackDeps } from '../deps.js';
 import { compactPage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
 import { checkChannelId, checkTs } from '../lib/validate.js';
 import { channelIdField, guard, nextCursorField, nextPageHint } from './common.js';
+import { channelSource, messageBlock } from './hygiene.js';
 
 export const messageSchema = z.object({
   ts: z.string().describe('Message timestamp (its ID).'),
@@ -70,7 +71,7 @@ export const slackGetChannelHistory = defineTool({
       }
       const hasMore = result.has_more === true || page.cutAfterTs !== undefined;
       const label = deps.directory.channelName(channel);
-      const text = `${page.messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${renderMessageLines(page.messages)}${hint}`;
+      const text = `${page.messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${messageBlock(renderMessageLines(page.messages), channelSource(channel, label))}${hint}`;
       return { structured: { channel, messages: page.messages, has_more: hasMore, next_cursor: nextCursor }, text };
     }, { channel: args.channel_id });
   },

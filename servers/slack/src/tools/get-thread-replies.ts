@@ -3,6 +3,7 @@ import type { SlackDeps } from '../deps.js';
 import { compactPage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
 import { checkChannelId, checkTs } from '../lib/validate.js';
 import { channelIdField, guard, nextCursorField, nextPageHint } from './common.js';
+import { channelSource, messageBlock } from './hygiene.js';
 import { messageSchema } from './get-channel-history.js';
 
 export const slackGetThreadReplies = defineTool({
@@ -59,7 +60,7 @@ export const slackGetThreadReplies = defineTool({
         hint = `\n[Output budget reached after ${page.messages.length} of ${raw.length} messages. To get the rest, call again with oldest="${page.cutAfterTs}".]`;
       }
       const hasMore = result.has_more === true || page.cutAfterTs !== undefined;
-      const text = `Thread ${threadTs} in ${channel}, ${page.messages.length} message(s), oldest first:\n${renderMessageLines(page.messages)}${hint}`;
+      const text = `Thread ${threadTs} in ${channel}, ${page.messages.length} message(s), oldest first:\n${messageBlock(renderMessageLines(page.messages), `${channelSource(channel, deps.directory.channelName(channel))} thread ${threadTs}`)}${hint}`;
       return { structured: { channel, thread_ts: threadTs, messages: page.messages, has_more: hasMore, next_cursor: nextCursor }, text };
     }, { channel: args.channel_id });
   },

@@ -1,4 +1,6 @@
 /** The ordered tool inventory: the archived server's eight first (drop-in), then the additions. */
+import type { ToolDefinition } from '@portico/protocol';
+import type { SlackDeps } from '../deps.js';
 import { slackAddReaction } from './add-reaction.js';
 import { slackDeleteMessage } from './delete-message.js';
 import { slackFindChannel } from './find-channel.js';
@@ -14,8 +16,10 @@ import { slackReplyToThread } from './reply-to-thread.js';
 import { slackScheduleMessage } from './schedule-message.js';
 import { slackSearchMessages } from './search-messages.js';
 import { slackUpdateMessage } from './update-message.js';
+import { withOutputHygiene } from './hygiene.js';
 
-export const tools = [
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const inventory: ToolDefinition<SlackDeps, any, any>[] = [
   slackListChannels,
   slackPostMessage,
   slackReplyToThread,
@@ -32,3 +36,6 @@ export const tools = [
   slackDeleteMessage,
   slackScheduleMessage,
 ];
+
+/** Every tool's output is cleaned of invisible characters (see hygiene.ts). */
+export const tools = inventory.map(withOutputHygiene);

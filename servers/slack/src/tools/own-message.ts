@@ -1,4 +1,8 @@
-/** The check shared by update and delete: the message exists and the bot itself posted it. */
+/**
+ * What update and delete share: the check that the message exists and the bot itself posted it, and the
+ * confirmation text naming it (the same lookup, so a confirmation never asks about someone else's message).
+ */
+import { stripInvisibleText } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
 import { fetchMessage } from '../lib/channels.js';
 import type { RawMessage } from '../lib/messages.js';
@@ -19,4 +23,19 @@ export async function requireOwnMessage(deps: SlackDeps, channel: string, ts: st
     );
   }
   return message;
+}
+
+/** Longest quote of a message's first line in a confirmation. */
+const QUOTE_CHARS = 120;
+
+/** `"first line…"` of a message, cleaned of invisible characters, for a confirmation. */
+export function quoteFirstLine(text: string | undefined): string {
+  const line = stripInvisibleText(text ?? '').split('\n', 1)[0] ?? '';
+  return `"${line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}…` : line}"`;
+}
+
+/** "#general (C0GENERAL)" when the name is known (cached), else the ID. */
+export function channelLabel(deps: SlackDeps, channel: string): string {
+  const name = deps.directory.channelName(channel);
+  return name ? `${name.startsWith('@') ? name : `#${name}`} (${channel})` : channel;
 }

@@ -23,6 +23,7 @@ export const slackReplyToThread = defineTool({
   }),
   output: postedSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  auditOmit: ['text', 'blocks'],
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
       const channel = checkChannelId(args.channel_id);

@@ -28,6 +28,7 @@ export const slackScheduleMessage = defineTool({
     post_at_iso: z.string().describe('When it will be posted, ISO 8601 UTC.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  auditOmit: ['text', 'blocks'],
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
       const channel = checkChannelId(args.channel_id);

@@ -3,6 +3,7 @@ import type { SlackDeps } from '../deps.js';
 import { compactMessage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
 import { SlackProblem } from '../lib/problem.js';
 import { guard } from './common.js';
+import { messageBlock } from './hygiene.js';
 import { messageSchema } from './get-channel-history.js';
 
 interface RawMatch extends RawMessage {
@@ -61,7 +62,7 @@ export const slackSearchMessages = defineTool({
       const more = paging.page < paging.pages ? `\n[More available: call slack_search_messages again with page=${paging.page + 1}.]` : '';
       const hiddenNote = hidden ? `\n(${hidden} match(es) in conversations outside the allow-list were left out.)` : '';
       const lines = matches.map((m) => `#${m.channel_name ?? m.channel} ${renderMessageLines([m])}`);
-      const text = `${matches.length} match(es) on page ${paging.page} of ${paging.pages} (${paging.total} total):\n${lines.join('\n')}${hiddenNote}${more}`;
+      const text = `${matches.length} match(es) on page ${paging.page} of ${paging.pages} (${paging.total} total):\n${messageBlock(lines.join('\n'), `slack search results for ${args.query}`)}${hiddenNote}${more}`;
       return { structured: { matches, ...paging, hidden_by_allow_list: hidden }, text };
     });
   },

@@ -2,7 +2,7 @@ import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
 import { checkBlocks, checkChannelId, checkText, checkTs } from '../lib/validate.js';
 import { blocksField, channelIdField, guard, tsField } from './common.js';
-import { requireOwnMessage } from './own-message.js';
+import { channelLabel, quoteFirstLine, requireOwnMessage } from './own-message.js';
 
 export const slackUpdateMessage = defineTool({
   name: 'slack_update_message',
@@ -18,6 +18,20 @@ export const slackUpdateMessage = defineTool({
   output: z.object({ channel: z.string().describe('The conversation.'), ts: z.string().describe('The edited message.') }),
   // It overwrites the previous text, which is gone afterwards.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  auditOmit: ['text', 'blocks'],
+  // One history lookup (the ownership check the handler repeats) quotes the text that would be replaced.
+  async preview(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
+    return guard(async () => {
+      const channel = checkChannelId(args.channel_id);
+      deps.policy.assertWrite(channel);
+      const ts = checkTs(args.ts, 'ts');
+      const text = checkText(args.text);
+      checkBlocks(args.blocks);
+      const message = await requireOwnMessage(deps, channel, ts, signal);
+      const blocks = args.blocks ? ` and ${args.blocks.length} block(s)` : '';
+      return `Replace the text of the bot's message ${ts} in ${channelLabel(deps, channel)}. The old text, which begins ${quoteFirstLine(message.text)}, is replaced by ${text.length} character(s)${blocks} beginning ${quoteFirstLine(text)}.`;
+    }, { channel: args.channel_id });
+  },
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
       const channel = checkChannelId(args.channel_id);
