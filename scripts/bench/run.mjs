@@ -7,8 +7,9 @@
  * load on the machine hits every contender alike. Prints a markdown table and writes it, with the raw JSON,
  * under bench/results/ (gitignored). Every load is bounded and stays on loopback. Linux only (/proc).
  *
- * Names: coldstart, stdio (latency, throughput, RSS), search, tree, list, read, http, postgres.
- * Build first: `pnpm build` (needs servers/filesystem/dist and servers/postgres/dist).
+ * Names: coldstart, stdio (latency, throughput, RSS), search, tree, list, read, http, postgres, sqlite.
+ * Build first: `pnpm build` (needs servers/filesystem/dist, servers/postgres/dist and servers/sqlite/dist).
+ * The sqlite comparator is installed on first use into bench/.cache (see sqlite.mjs).
  */
 import { spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { StdioServer, cpuMs, memMiB, now, summary, median, percentile, pairedRatio, fmt, markdownTable, sleep } from './lib.mjs';
 import { searchTree, treeFixture, flatFixture, bigFile, FIXTURES } from './fixtures.mjs';
+import { COMPETITOR, COMPETITOR_VERSION, ensureCompetitor, makeDatabase, rowsIn, SQLITE_QUERIES } from './sqlite.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +30,7 @@ const quick = argv.includes('--quick');
 const againstIndex = argv.indexOf('--against');
 const against = againstIndex >= 0 ? argv[againstIndex + 1] : 'all';
 const names = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--against');
-const ALL = ['coldstart', 'stdio', 'search', 'tree', 'list', 'read', 'http', 'postgres'];
+const ALL = ['coldstart', 'stdio', 'search', 'tree', 'list', 'read', 'http', 'postgres', 'sqlite'];
 const selected = names.length ? names : ALL;
 for (const n of selected) if (!ALL.includes(n)) throw new Error(`unknown benchmark "${n}"; known: ${ALL.join(', ')}`);
 const withOfficial = against === 'all' || against === 'official';
@@ -555,7 +557,88 @@ async function benchPostgres() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-const BENCHES = { coldstart: benchColdstart, stdio: benchStdio, search: benchSearch, tree: benchTree, list: benchList, read: benchRead, http: benchHttp, postgres: benchPostgres };
+async function benchSqlite() {
+  const PORTICO_SQLITE = join(repo, 'servers/sqlite/dist/cli.js');
+  if (!existsSync(PORTICO_SQLITE)) throw new Error(`${PORTICO_SQLITE} is missing: build servers/sqlite first`);
+  const db = makeDatabase(repo);
+  const rounds = quick ? 3 : 5;
+  const perRound = { '10,000-row read': quick ? 3 : 6, '1-row read': quick ? 30 : 100 };
+  const contenders = [{ key: 'portico', make: () => new StdioServer('portico', process.execPath, [PORTICO_SQLITE, '--db-path', db.path, '--read-only', '--max-rows', '10000', '--max-result-bytes', '20000000', '--log-level', 'warn']) }];
+  if (withOfficial) {
+    const entry = ensureCompetitor(join(repo, 'bench/.cache'), log);
+    contenders.push({ key: 'official', make: () => new StdioServer('official', process.execPath, [entry, db.path]) });
+  }
+  const servers = [];
+  try {
+    for (const c of contenders) {
+      const s = c.make();
+      await s.initialize();
+      servers.push({ key: c.key, s });
+    }
+    // Floor: the same statement through better-sqlite3 in this process (no MCP, no process boundary, no JSON).
+    const floorDb = withFloor ? new db.Database(db.path, { readonly: true }) : undefined;
+    const results = {};
+    for (const [label, query] of Object.entries(SQLITE_QUERIES)) {
+      const n = perRound[label];
+      const lat = Object.fromEntries([...servers.map((x) => x.key), 'floor'].map((k) => [k, { all: [], perRound: [], cpu: 0, rows: undefined, chars: 0 }]));
+      for (const x of servers) for (let i = 0; i < 3; i++) await x.s.call('read_query', { query }); // warm-up
+      const statement = floorDb?.prepare(query);
+      for (let r = 0; r < rounds; r++) {
+        for (const x of servers) {
+          const c0 = cpuMs(x.s.pid);
+          const block = [];
+          for (let i = 0; i < n; i++) {
+            const t0 = now();
+            const result = await x.s.call('read_query', { query });
+            block.push(now() - t0);
+            lat[x.key].rows = rowsIn(result);
+            lat[x.key].chars = JSON.stringify(result).length;
+          }
+          lat[x.key].cpu += cpuMs(x.s.pid) - c0;
+          lat[x.key].all.push(...block);
+          lat[x.key].perRound.push(median(block));
+        }
+        if (statement) {
+          const block = [];
+          for (let i = 0; i < n; i++) {
+            const t0 = now();
+            lat.floor.rows = statement.all().length;
+            block.push(now() - t0);
+          }
+          lat.floor.all.push(...block);
+          lat.floor.perRound.push(median(block));
+        }
+      }
+      results[label] = lat;
+      const cell = (k) => {
+        const l = lat[k];
+        if (!l?.all.length) return 'not run';
+        const extra = k === 'floor' ? '' : `; CPU ${fmt((l.cpu * 1000) / l.all.length, 0)} µs/call; ${fmt(l.chars / 1024, 0)} KiB answer`;
+        const digits = k === 'floor' ? 3 : 2; // the in-process 1-row read takes microseconds
+        return `${fmt(median(l.all), digits)} ms (p95 ${fmt(percentile(l.all, 95), digits)}; ${l.rows} rows${extra})`;
+      };
+      const ratio = lat.official?.perRound.length ? pairedRatio(lat.portico.perRound, lat.official.perRound) : NaN;
+      row({
+        benchmark: `sqlite read_query, ${label} (${rounds} × ${n} calls)`,
+        portico: cell('portico'),
+        official: lat.official?.all.length ? `${COMPETITOR} ${COMPETITOR_VERSION}: ${cell('official')}` : 'not run',
+        floor: lat.floor.all.length ? `${cell('floor')} [better-sqlite3 in-process]` : 'not run',
+        ratio: Number.isNaN(ratio) ? '' : `${fmt(ratio, 2)}x ${COMPETITOR}`,
+        target: 'side by side (issue 4 sets no figure)',
+        met: 'n/a',
+      });
+    }
+    floorDb?.close();
+    raw.sqlite = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([who, l]) => [who, { ...l, all: undefined, median: median(l.all) }]))]));
+    raw.sqlite.peak = Object.fromEntries(servers.map(({ key, s }) => [key, memMiB(s.pid).hwm]));
+  } finally {
+    for (const x of servers) await x.s.close();
+    rmSync(db.dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const BENCHES = { coldstart: benchColdstart, stdio: benchStdio, search: benchSearch, tree: benchTree, list: benchList, read: benchRead, http: benchHttp, postgres: benchPostgres, sqlite: benchSqlite };
 const started = now();
 const failures = [];
 sampleLoad('start');

@@ -29,3 +29,20 @@ describe('secrets', () => {
     expect(lines).toHaveLength(3);
   });
 });
+
+describe('redactDeep copy-on-write', () => {
+  it('returns the same value when nothing needs redacting, and copies only what changed', () => {
+    const r = new SecretRegistry();
+    r.register('s3cret-token-value');
+    const clean = { list: [{ name: 'a' }, { name: 'b' }], n: 1 };
+    expect(r.redactDeep(clean)).toBe(clean);
+    const dirty = { list: [{ name: 'a' }, { name: 'x s3cret-token-value' }], keep: { deep: 'ok' }, after: 'z' };
+    const out = r.redactDeep(dirty);
+    expect(out).toEqual({ list: [{ name: 'a' }, { name: 'x [REDACTED]' }], keep: { deep: 'ok' }, after: 'z' });
+    expect(Object.keys(out)).toEqual(['list', 'keep', 'after']);
+    // The input is untouched, and unchanged branches are shared rather than copied.
+    expect(dirty.list[1]!.name).toBe('x s3cret-token-value');
+    expect(out.keep).toBe(dirty.keep);
+    expect(out.list[0]).toBe(dirty.list[0]);
+  });
+});

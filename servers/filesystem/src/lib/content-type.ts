@@ -100,7 +100,9 @@ export function isBinary(head: Buffer): boolean {
     if (signature.test(head)) return true;
   }
   let control = 0;
-  for (const byte of head) {
+  // An indexed loop: iterating a Buffer with for...of was ~50 µs of every text read (8 KiB sniffed).
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i]!;
     if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c && byte !== 0x08 && byte !== 0x1b) control += 1;
   }
   return control / head.length > 0.1;

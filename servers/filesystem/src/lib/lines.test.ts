@@ -2,7 +2,7 @@ import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@portico/test-utils';
-import { readLastLines, readLinesForward, utf8SafeEnd } from './lines.js';
+import { CHUNK_SIZE, readLastLines, readLinesForward, utf8SafeEnd } from './lines.js';
 
 let dir: TempDir;
 beforeAll(async () => {
@@ -157,3 +157,30 @@ describe('utf8SafeEnd', () => {
     expect(utf8SafeEnd(b, 4)).toBe(4);
   });
 });
+
+describe('short answers come from the chunk already read', () => {
+  it('head and tail of a large file read one chunk each, never the answer a second time', async () => {
+    await withFile('big3.txt', numbered(300_000), async (h, size) => {
+      const head = await readLinesForward(h, { maxLines: 10, maxBytes: 1e6 });
+      expect(head.text).toBe(numbered(10));
+      expect(head.nextLine).toBe(11);
+      expect(head.bytesScanned).toBe(CHUNK_SIZE);
+      const tail = await readLastLines(h, size, { lines: 10, maxBytes: 1e6 });
+      expect(tail.text).toBe(numbered(300_000).split('\n').slice(-11).join('\n'));
+      expect(tail.bytesScanned).toBe(CHUNK_SIZE);
+    });
+  });
+
+  it('a range that ends exactly at the end of the chunk still finds out whether more follows', async () => {
+    // 8-byte lines and an 8-byte chunk: every answer ends at a chunk edge.
+    await withFile('edge.txt', 'line 01\nline 02\n', async (h) => {
+      const first = await readLinesForward(h, { maxLines: 1, maxBytes: 1e6, chunkSize: 8 });
+      expect(first.text).toBe('line 01\n');
+      expect(first.nextLine).toBe(2);
+      const second = await readLinesForward(h, { startLine: 2, maxLines: 1, maxBytes: 1e6, chunkSize: 8 });
+      expect(second.text).toBe('line 02\n');
+      expect(second.nextLine).toBe(null);
+    });
+  });
+});
+

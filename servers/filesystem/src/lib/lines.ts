@@ -60,6 +60,9 @@ export async function readLinesForward(handle: FileHandle, options: ForwardOptio
   let partialLine = false;
   let eof = false;
   let scanned = 0;
+  // The file range still held in buf, so a short answer is sliced from it rather than read a second time.
+  let heldStart = 0;
+  let heldLength = 0;
 
   scan: for (;;) {
     signal?.throwIfAborted();
@@ -69,6 +72,8 @@ export async function readLinesForward(handle: FileHandle, options: ForwardOptio
       eof = true;
       break;
     }
+    heldStart = pos;
+    heldLength = bytesRead;
     const view = buf.subarray(0, bytesRead);
     let i = 0;
     for (;;) {
@@ -122,14 +127,15 @@ export async function readLinesForward(handle: FileHandle, options: ForwardOptio
       end = start + maxBytes;
     }
   }
-  const bytes = await readRange(handle, start, end);
-  scanned += bytes.length;
+  const held = start >= heldStart && end <= heldStart + heldLength;
+  const bytes = held ? buf.subarray(start - heldStart, end - heldStart) : await readRange(handle, start, end);
+  if (!held) scanned += bytes.length;
   let data = bytes;
   if (partialLine) data = bytes.subarray(0, utf8SafeEnd(bytes, bytes.length));
   const reachedEnd = eof && !truncated;
   let nextLine: number | null = reachedEnd ? null : startLine + linesDone;
-  if (!reachedEnd && !truncated) {
-    // Stopped by maxLines: is there anything after?
+  if (!reachedEnd && !truncated && !(end < heldStart + heldLength)) {
+    // Stopped by maxLines at the end of what was read: is there anything after?
     const probe = Buffer.allocUnsafe(1);
     const { bytesRead } = await handle.read(probe, 0, 1, end);
     if (bytesRead === 0) nextLine = null;
@@ -171,6 +177,9 @@ export async function readLastLines(handle: FileHandle, size: number, options: T
   let earliestStartInBudget = -1;
   const budgetFloor = Math.max(0, size - maxBytes);
   let truncated = false;
+  // The file range still held in buf (the chunk read last).
+  let heldStart = 0;
+  let heldEnd = 0;
 
   while (pos > 0 && !found) {
     signal?.throwIfAborted();
@@ -178,6 +187,8 @@ export async function readLastLines(handle: FileHandle, size: number, options: T
     pos -= length;
     await readExactly(handle, buf, length, pos);
     scanned += length;
+    heldStart = pos;
+    heldEnd = pos + length;
     let i = length - 1;
     while (i >= 0) {
       const nl = buf.lastIndexOf(NEWLINE, i);
@@ -216,8 +227,10 @@ export async function readLastLines(handle: FileHandle, size: number, options: T
       start = budgetFloor;
     }
   }
-  let bytes = await readRange(handle, start, size);
-  scanned += bytes.length;
+  // The last lines usually lie within the chunk read last (still in buf): slice it instead of reading again.
+  const held = heldEnd > heldStart && start >= heldStart && size <= heldEnd;
+  let bytes = held ? buf.subarray(start - heldStart, size - heldStart) : await readRange(handle, start, size);
+  if (!held) scanned += bytes.length;
   if (partialLine) bytes = bytes.subarray(utf8SafeStart(bytes, 0));
   const text = bytes.toString('utf8');
   return {

