@@ -125,9 +125,9 @@ async function setUp(name, work) {
 
 /**
  * Starts one server. Options: captureDir (required: where its output goes), logLevel (default warn),
- * extraArgs. Returns { name, url, token, pid, call, stderr(), connections?(), trimUpstream?(), stop() }.
+ * extraArgs (for the bin), nodeArgs (for node, before the bin: the soak's --expose-gc and GC probe). Returns { name, url, token, pid, call, stderr(), connections?(), trimUpstream?(), stop() }.
  */
-export async function startServer(name, { captureDir, logLevel = 'warn', extraArgs = [], timeoutMs = 30_000 } = {}) {
+export async function startServer(name, { captureDir, logLevel = 'warn', extraArgs = [], nodeArgs = [], timeoutMs = 30_000 } = {}) {
   const bin = join(repo, 'servers', name, 'dist', 'cli.js');
   if (!existsSync(bin)) throw new Error(`${bin} is not built: run pnpm build first`);
   mkdirSync(captureDir, { recursive: true });
@@ -140,7 +140,7 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
     throw error;
   }
   const token = CANARIES.httpBearerToken;
-  const child = spawn(process.execPath, [bin, ...setup.args, '--transport', 'http', '--port', '0', '--log-level', logLevel, ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...setup.args, '--transport', 'http', '--port', '0', '--log-level', logLevel, ...extraArgs], {
     env: { PATH: process.env.PATH ?? '', HOME: work, ...setup.env, PORTICO_HTTP_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,9 +6,11 @@
  * seven by default). For each: `--workers` loops that open a session (the real MCP client, 2025-11-25), make
  * 5 cheap read-only calls, and close it with DELETE, again and again. The first quarter of a server's slice
  * is warm-up. At the end of warm-up and at the end, the loops are paused and the server left idle for 6.5 s
- * (longer than its 5 s keep-alive, so idle client sockets are gone), then measured. Fails on:
+ * (longer than its 5 s keep-alive, so idle client sockets are gone), then measured after a forced full GC
+ * (scripts/load/gc-probe.mjs, preloaded with --expose-gc): RSS read without one is mostly garbage V8 has not
+ * collected yet, which made the GitHub server look like it leaked (220 MiB raw, 95 MiB after GC). Fails on:
  *  - any call error;
- *  - RSS (VmRSS) growth beyond 20% from the end of warm-up to the end;
+ *  - RSS (VmRSS) growth after a forced GC beyond 20% from the end of warm-up to the end;
  *  - a leaked session: the server's open-session count must be back to what it was. /healthz does not expose
  *    it, so the server runs with --log-level debug and a probe session reads the count from the server's own
  *    "session … opened (N open)" line (N must be 1: the probe itself);
@@ -18,6 +20,7 @@
  * Server output and every tool result go to the capture dir for scripts/secrets/grep-canaries.mjs.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +49,23 @@ const FD_SLACK = 2;
 const captureDir = values.capture ?? process.env.PORTICO_CAPTURE_DIR ?? mkdtempSync(join(tmpdir(), 'portico-capture-'));
 mkdirSync(captureDir, { recursive: true });
 const log = (s) => process.stderr.write(`soak: ${s}\n`);
+/** Node flags for the servers under soak: a full GC on demand, before each memory reading. */
+const GC_NODE_ARGS = ['--expose-gc', '--import', fileURLToPath(new URL('./gc-probe.mjs', import.meta.url))];
+
+/** RSS and live heap after a forced full GC, from the probe's line on the server's stderr (MiB). */
+async function memoryAfterGc(server) {
+  const before = server.stderr().length;
+  process.kill(server.pid, 'SIGWINCH');
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    const m = /portico-gc-probe (\{.*\})/.exec(server.stderr().slice(before));
+    if (m) {
+      const { rss, heapUsed } = JSON.parse(m[1]);
+      return { rssAfterGcMiB: rss / 1048576, heapUsedMiB: heapUsed / 1048576 };
+    }
+  }
+  throw new Error(`${server.name}: no portico-gc-probe line within 10 s of SIGWINCH`);
+}
 
 /** The open-session count from the server's own debug line, read by opening one probe session. */
 async function sessionCountViaProbe(server) {
@@ -62,11 +82,12 @@ async function measure(server) {
   await sleep(SETTLE_MS);
   const sessions = await sessionCountViaProbe(server);
   await sleep(SETTLE_MS); // the probe's own socket goes idle and is closed too
-  return { rssMiB: memMiB(server.pid).rss, fds: fdCount(server.pid), sessions, db: server.connections ? await server.connections() : undefined };
+  const rssMiB = memMiB(server.pid).rss; // as V8 left it, for the report
+  return { rssMiB, ...(await memoryAfterGc(server)), fds: fdCount(server.pid), sessions, db: server.connections ? await server.connections() : undefined };
 }
 
 async function soakOne(name, sliceMs) {
-  const server = await startServer(name, { captureDir, logLevel: 'debug' });
+  const server = await startServer(name, { captureDir, logLevel: 'debug', nodeArgs: GC_NODE_ARGS });
   const results = createWriteStream(join(captureDir, `${name}-soak-results.jsonl`));
   const errors = [];
   const counts = { sessions: 0, calls: 0 };
@@ -106,10 +127,10 @@ async function soakOne(name, sliceMs) {
     await runFor(Math.max(5_000, sliceMs - warmUpMs));
     const soakMs = Date.now() - soakStart;
     const end = await measure(server);
-    const growth = (end.rssMiB - base.rssMiB) / base.rssMiB;
+    const growth = (end.rssAfterGcMiB - base.rssAfterGcMiB) / base.rssAfterGcMiB;
     const problems = [];
     if (errors.length) problems.push(`${errors.length} call errors, first: ${errors[0]}`);
-    if (growth > RSS_GROWTH_LIMIT) problems.push(`RSS grew ${(growth * 100).toFixed(1)}% (${round(base.rssMiB)} → ${round(end.rssMiB)} MiB), limit ${RSS_GROWTH_LIMIT * 100}%`);
+    if (growth > RSS_GROWTH_LIMIT) problems.push(`RSS after a forced GC grew ${(growth * 100).toFixed(1)}% (${round(base.rssAfterGcMiB)} → ${round(end.rssAfterGcMiB)} MiB; live heap ${round(base.heapUsedMiB)} → ${round(end.heapUsedMiB)} MiB), limit ${RSS_GROWTH_LIMIT * 100}%`);
     if (end.sessions !== 0 || base.sessions !== 0) problems.push(`sessions left open: ${base.sessions} after warm-up, ${end.sessions} at the end (all clients had closed theirs)`);
     if (end.fds > base.fds + FD_SLACK) problems.push(`file descriptors grew ${base.fds} → ${end.fds}`);
     if (end.db && end.db.total > base.db.total) problems.push(`database connections grew ${base.db.total} → ${end.db.total}`);
@@ -131,7 +152,7 @@ for (const name of names) {
   try {
     const row = await soakOne(name, sliceMs);
     rows.push(row);
-    log(`${name}: ${row.sessions} sessions, ${row.calls} calls, RSS ${round(row.base.rssMiB)} → ${round(row.end.rssMiB)} MiB, fds ${row.base.fds} → ${row.end.fds}${row.end.db ? `, db connections ${row.base.db.total} → ${row.end.db.total}` : ''}: ${row.problems.length ? row.problems.join('; ') : 'ok'}`);
+    log(`${name}: ${row.sessions} sessions, ${row.calls} calls, RSS after GC ${round(row.base.rssAfterGcMiB)} → ${round(row.end.rssAfterGcMiB)} MiB (before GC ${round(row.base.rssMiB)} → ${round(row.end.rssMiB)}), heap ${round(row.base.heapUsedMiB)} → ${round(row.end.heapUsedMiB)} MiB, fds ${row.base.fds} → ${row.end.fds}${row.end.db ? `, db connections ${row.base.db.total} → ${row.end.db.total}` : ''}: ${row.problems.length ? row.problems.join('; ') : 'ok'}`);
   } catch (error) {
     rows.push({ name, problems: [`failed to run: ${error.message}`] });
     log(`${name} FAILED: ${error.stack ?? error.message}`);
@@ -139,11 +160,11 @@ for (const name of names) {
 }
 const totalSeconds = round((Date.now() - started) / 1000);
 const table = markdownTable(
-  ['server', 'sessions', 'calls', 'errors', 'RSS after warm-up → end MiB (growth)', 'peak sample MiB', 'fds', 'open sessions', 'db connections', 'verdict'],
+  ['server', 'sessions', 'calls', 'errors', 'RSS after forced GC, warm-up → end MiB (growth)', 'RSS before GC MiB', 'live heap after GC MiB', 'peak sample MiB', 'fds', 'open sessions', 'db connections', 'verdict'],
   rows.map((r) =>
     r.base
-      ? [r.name, r.sessions, r.calls, r.errors, `${round(r.base.rssMiB)} → ${round(r.end.rssMiB)} (${r.growthPct}%)`, r.peakSampleMiB, `${r.base.fds} → ${r.end.fds}`, `${r.base.sessions} → ${r.end.sessions}`, r.end.db ? `${r.base.db.total} → ${r.end.db.total}` : 'n/a', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok']
-      : [r.name, '', '', '', '', '', '', '', '', `FAIL: ${r.problems.join('; ')}`],
+      ? [r.name, r.sessions, r.calls, r.errors, `${round(r.base.rssAfterGcMiB)} → ${round(r.end.rssAfterGcMiB)} (${r.growthPct}%)`, `${round(r.base.rssMiB)} → ${round(r.end.rssMiB)}`, `${round(r.base.heapUsedMiB)} → ${round(r.end.heapUsedMiB)}`, r.peakSampleMiB, `${r.base.fds} → ${r.end.fds}`, `${r.base.sessions} → ${r.end.sessions}`, r.end.db ? `${r.base.db.total} → ${r.end.db.total}` : 'n/a', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok']
+      : [r.name, '', '', '', '', '', '', '', '', '', '', `FAIL: ${r.problems.join('; ')}`],
   ),
 );
 const output = `${table}\n\n- soak of ${minutes} min over ${names.join(', ')} (${workers} workers, sessions of ${CALLS_PER_SESSION} calls), ${totalSeconds} s in all, ${new Date().toISOString()}.\n`;
