@@ -177,9 +177,9 @@ export async function startHttpEntry(options: HttpEntryOptions): Promise<HttpEnt
   });
   httpServer.headersTimeout = 30_000;
   httpServer.requestTimeout = 0; // SSE streams are long-lived; idle sessions are reaped below instead.
-  // Longer than clients' own idle timeouts (undici: 4 s), so the client closes an idle socket first: a server
-  // that closes it just as the client reuses it turns a good request into "fetch failed" (seen under load).
-  httpServer.keepAliveTimeout = 65_000;
+  // Clients (undici) read the Keep-Alive: timeout hint and close idle sockets before it, so a longer value
+  // only keeps descriptors open longer (the soak counts them); it does not remove the idle-socket race.
+  httpServer.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
