@@ -10,7 +10,10 @@
  * (scripts/load/gc-probe.mjs, preloaded with --expose-gc): RSS read without one is mostly garbage V8 has not
  * collected yet, which made the GitHub server look like it leaked (220 MiB raw, 95 MiB after GC). Fails on:
  *  - any call error;
- *  - RSS (VmRSS) growth after a forced GC beyond 20% from the end of warm-up to the end;
+ *  - growth of live memory after a forced GC (V8 heap in use + external/ArrayBuffer memory) beyond 20% from
+ *    the end of warm-up to the end. RSS after the GC is reported beside it but not judged: in CI it grew 32%
+ *    for postgres with the live heap flat (21.8 -> 21.6 MiB), which is the allocator keeping freed pages, not
+ *    a leak; a leak grows the live figure.
  *  - a leaked session: the server's open-session count must be back to what it was. /healthz does not expose
  *    it, so the server runs with --log-level debug and a probe session reads the count from the server's own
  *    "session … opened (N open)" line (N must be 1: the probe itself);
@@ -60,8 +63,8 @@ async function memoryAfterGc(server) {
     await sleep(100);
     const m = /portico-gc-probe (\{.*\})/.exec(server.stderr().slice(before));
     if (m) {
-      const { rss, heapUsed } = JSON.parse(m[1]);
-      return { rssAfterGcMiB: rss / 1048576, heapUsedMiB: heapUsed / 1048576 };
+      const { rss, heapUsed, external } = JSON.parse(m[1]);
+      return { rssAfterGcMiB: rss / 1048576, heapUsedMiB: heapUsed / 1048576, liveMiB: (heapUsed + external) / 1048576 };
     }
   }
   throw new Error(`${server.name}: no portico-gc-probe line within 10 s of SIGWINCH`);
@@ -127,10 +130,10 @@ async function soakOne(name, sliceMs) {
     await runFor(Math.max(5_000, sliceMs - warmUpMs));
     const soakMs = Date.now() - soakStart;
     const end = await measure(server);
-    const growth = (end.rssAfterGcMiB - base.rssAfterGcMiB) / base.rssAfterGcMiB;
+    const growth = (end.liveMiB - base.liveMiB) / base.liveMiB;
     const problems = [];
     if (errors.length) problems.push(`${errors.length} call errors, first: ${errors[0]}`);
-    if (growth > RSS_GROWTH_LIMIT) problems.push(`RSS after a forced GC grew ${(growth * 100).toFixed(1)}% (${round(base.rssAfterGcMiB)} → ${round(end.rssAfterGcMiB)} MiB; live heap ${round(base.heapUsedMiB)} → ${round(end.heapUsedMiB)} MiB), limit ${RSS_GROWTH_LIMIT * 100}%`);
+    if (growth > RSS_GROWTH_LIMIT) problems.push(`live memory after a forced GC grew ${(growth * 100).toFixed(1)}% (${round(base.liveMiB)} → ${round(end.liveMiB)} MiB; RSS after GC ${round(base.rssAfterGcMiB)} → ${round(end.rssAfterGcMiB)} MiB), limit ${RSS_GROWTH_LIMIT * 100}%`);
     if (end.sessions !== 0 || base.sessions !== 0) problems.push(`sessions left open: ${base.sessions} after warm-up, ${end.sessions} at the end (all clients had closed theirs)`);
     if (end.fds > base.fds + FD_SLACK) problems.push(`file descriptors grew ${base.fds} → ${end.fds}`);
     if (end.db && end.db.total > base.db.total) problems.push(`database connections grew ${base.db.total} → ${end.db.total}`);
@@ -160,11 +163,11 @@ for (const name of names) {
 }
 const totalSeconds = round((Date.now() - started) / 1000);
 const table = markdownTable(
-  ['server', 'sessions', 'calls', 'errors', 'RSS after forced GC, warm-up → end MiB (growth)', 'RSS before GC MiB', 'live heap after GC MiB', 'peak sample MiB', 'fds', 'open sessions', 'db connections', 'verdict'],
+  ['server', 'sessions', 'calls', 'errors', 'live memory after forced GC, warm-up → end MiB (growth)', 'RSS after forced GC MiB', 'RSS before GC MiB', 'live heap after GC MiB', 'peak sample MiB', 'fds', 'open sessions', 'db connections', 'verdict'],
   rows.map((r) =>
     r.base
-      ? [r.name, r.sessions, r.calls, r.errors, `${round(r.base.rssAfterGcMiB)} → ${round(r.end.rssAfterGcMiB)} (${r.growthPct}%)`, `${round(r.base.rssMiB)} → ${round(r.end.rssMiB)}`, `${round(r.base.heapUsedMiB)} → ${round(r.end.heapUsedMiB)}`, r.peakSampleMiB, `${r.base.fds} → ${r.end.fds}`, `${r.base.sessions} → ${r.end.sessions}`, r.end.db ? `${r.base.db.total} → ${r.end.db.total}` : 'n/a', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok']
-      : [r.name, '', '', '', '', '', '', '', '', '', '', `FAIL: ${r.problems.join('; ')}`],
+      ? [r.name, r.sessions, r.calls, r.errors, `${round(r.base.liveMiB)} → ${round(r.end.liveMiB)} (${r.growthPct}%)`, `${round(r.base.rssAfterGcMiB)} → ${round(r.end.rssAfterGcMiB)}`, `${round(r.base.rssMiB)} → ${round(r.end.rssMiB)}`, `${round(r.base.heapUsedMiB)} → ${round(r.end.heapUsedMiB)}`, r.peakSampleMiB, `${r.base.fds} → ${r.end.fds}`, `${r.base.sessions} → ${r.end.sessions}`, r.end.db ? `${r.base.db.total} → ${r.end.db.total}` : 'n/a', r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok']
+      : [r.name, '', '', '', '', '', '', '', '', '', '', '', `FAIL: ${r.problems.join('; ')}`],
   ),
 );
 const output = `${table}\n\n- soak of ${minutes} min over ${names.join(', ')} (${workers} workers, sessions of ${CALLS_PER_SESSION} calls), ${totalSeconds} s in all, ${new Date().toISOString()}.\n`;
