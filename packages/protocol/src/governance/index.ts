@@ -34,7 +34,13 @@ export interface Governance {
 export type GovernanceSettings = Pick<
   CommonConfig,
   'confirm' | 'confirmTimeoutMs' | 'rateLimit' | 'rateLimitGlobal' | 'rateLimitBuckets' | 'auditLog' | 'auditLogMaxBytes' | 'dynamicToolsets' | 'toolsets'
->;
+> & {
+  /**
+   * The rate limiter's clock (default Date.now). Tests pass one that stands still, so no token comes back
+   * during a burst however slow the machine is, and the advertised retry time is exact.
+   */
+  clock?: () => number;
+};
 
 /** What a server gets when nothing is configured: confirm destructive tools, no limits, no audit log. */
 export const DEFAULT_GOVERNANCE: GovernanceSettings = {
@@ -69,7 +75,7 @@ export function createGovernance(definition: Pick<ServerDefinition, 'rateLimitBu
   return {
     confirm: settings.confirm,
     confirmTimeoutMs: settings.confirmTimeoutMs,
-    rate: new RateLimiter({ perSession: settings.rateLimit, global: settings.rateLimitGlobal, buckets }),
+    rate: new RateLimiter({ perSession: settings.rateLimit, global: settings.rateLimitGlobal, buckets }, settings.clock),
     audit,
     live,
     tools,

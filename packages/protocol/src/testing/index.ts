@@ -1,2 +1,3 @@
 export * from './clients.js';
 export * from './invariants.js';
+export { stoppedClock } from './clock.js';

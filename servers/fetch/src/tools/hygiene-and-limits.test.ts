@@ -4,8 +4,8 @@
  * pages of a long result; and the fetch bucket (60/min by default) refuses a burst beyond it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInMemory, textOf } from '@portico/protocol/testing';
-import { createGovernance, createLogger, DEFAULT_GOVERNANCE, parseRateSpec, RateLimiter, selectTools, type ServerDefinition } from '@portico/protocol';
+import { connectInMemory, stoppedClock, textOf } from '@portico/protocol/testing';
+import { createLogger } from '@portico/protocol';
 import type { FetchConfig } from '../config.js';
 import { createDeps } from '../deps.js';
 import { server } from '../server.js';
@@ -99,20 +99,10 @@ describe('output hygiene', () => {
   });
 });
 
-/**
- * The server's own buckets with a clock that stands still, so no token comes back during the burst however
- * slow the machine is (a real clock refills one fetch token a second, which a loaded CI box can outpace).
- */
-function stoppedClockGovernance<D>(definition: ServerDefinition<D>) {
-  const governance = createGovernance(definition, selectTools(definition.tools, { readOnly: false }), DEFAULT_GOVERNANCE);
-  const buckets = Object.fromEntries(Object.entries(definition.rateLimitBuckets ?? {}).map(([name, b]) => [name, parseRateSpec(b.rate, name)]));
-  const now = Date.now();
-  return { ...governance, rate: new RateLimiter({ buckets }, () => now) };
-}
 
 describe('the fetch bucket', () => {
   it('a burst of 61 fetches: the 61st is refused with the retry time and the site saw 60', async () => {
-    const client = await connectInMemory(server, { deps: deps(), governance: stoppedClockGovernance(server) });
+    const client = await connectInMemory(server, { deps: deps(), governance: { clock: stoppedClock() } });
     const before = site.hitsOn('/page');
     for (let i = 0; i < 60; i++) {
       // Distinct URLs, so each one is a real download (no cache hit).

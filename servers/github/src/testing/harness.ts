@@ -4,7 +4,7 @@
  * rate-limit waits and write pacing take milliseconds.
  */
 import { randomBytes } from 'node:crypto';
-import { createGovernance, createLogger, DEFAULT_GOVERNANCE, parseRateSpec, RateLimiter, selectTools, type Governance } from '@portico/protocol';
+import { createLogger } from '@portico/protocol';
 import { connectInMemory, textOf, type ClientSetup, type InMemoryOptions, type TestClient } from '@portico/protocol/testing';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { config, type GitHubConfig } from '../config.js';
@@ -88,14 +88,3 @@ export function everything(result: CallToolResult): string {
 
 export { textOf };
 
-/**
- * The server's own confirmation defaults and rate-limit buckets, with a clock that stands still: no token
- * comes back during a burst however slow the machine is (a real clock refills a search token every 2 s,
- * which a loaded CI box can outpace), and the advertised retry time is exact.
- */
-export function stoppedClockGovernance(): Governance {
-  const governance = createGovernance(server, selectTools(server.tools, { readOnly: false }), DEFAULT_GOVERNANCE);
-  const buckets = Object.fromEntries(Object.entries(server.rateLimitBuckets ?? {}).map(([name, b]) => [name, parseRateSpec(b.rate, name)]));
-  const now = Date.now();
-  return { ...governance, rate: new RateLimiter({ buckets }, () => now) };
-}

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '@portico/test-utils';
-import { startHarness, stoppedClockGovernance, textOf, type Harness } from '../testing/harness.js';
+import { stoppedClock } from '@portico/protocol/testing';
+import { startHarness, textOf, type Harness } from '../testing/harness.js';
 import { expectNoTokenLeak } from '../testing/leaks.js';
 
 type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
@@ -114,7 +115,7 @@ describe('push_files and create_or_update_file', () => {
 
 describe('the search bucket (30/min, shared by every search tool)', () => {
   it('a burst of 31 searches: the 31st is refused with the retry time and GitHub saw 30', async () => {
-    const h = await startHarness({ governance: stoppedClockGovernance() });
+    const h = await startHarness({ governance: { clock: stoppedClock() } });
     open.push(h);
     const tools: [string, Record<string, unknown>][] = [
       ['search_repositories', { query: 'widgets' }],
