@@ -15,6 +15,7 @@ import { secrets } from './secrets.js';
 import { ResilientStdioTransport } from './stdio.js';
 import { generateToken } from './http/guards.js';
 import type { HttpEntry } from './http/server.js';
+import { startHttpEntry } from './http/lazy.js';
 
 /** Deps may hold connections; close() is called once on shutdown. */
 export type Closeable = { close?: () => Promise<void> | void };
@@ -144,8 +145,6 @@ export async function startServer<C, Deps extends Closeable>(
   }
   let entry: HttpEntry;
   try {
-    // Loaded here: a stdio server never needs @modelcontextprotocol/node, Hono or undici (~9% of cold-start instructions).
-    const { startHttpEntry } = await import('./http/server.js');
     entry = await startHttpEntry({
       bin,
       version: definition.package.version,
