@@ -8,25 +8,21 @@
  *   node scripts/inspector/check.mjs                   # all seven servers (needs pnpm build first)
  *   node scripts/inspector/check.mjs --server sqlite   # one (repeatable)
  *
- * Everything stays on loopback: GitHub and Slack are the servers' own test fakes (scripts/inspector/fakes.ts),
- * PostgreSQL is an embedded one from @portico/test-utils, fetch reads a page this script serves on 127.0.0.1.
- * The Inspector needs Node >= 22.19, so it (and the fakes) run under node@22 from the npm registry, as the
- * conformance step does; the servers run under this Node.
+ * Each server gets the same fixtures, canary credentials and cheap read-only call as the load, soak and
+ * conformance runs (scripts/load/servers.mjs): everything stays on loopback, GitHub and Slack are the servers'
+ * own test fakes, PostgreSQL is an embedded one. Server output goes to PORTICO_CAPTURE_DIR when set (CI greps
+ * it for the canaries). The Inspector needs Node >= 22.19, so it runs under node@22 from the npm registry, as
+ * the conformance step does; the servers and fakes run under this Node.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { makeGitRepo, startTestPostgres } from '@portico/test-utils';
+import { launchHttp, prepareServer, SERVER_NAMES as ALL } from '../load/servers.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSPECTOR = '@modelcontextprotocol/inspector@2.12.0';
 const NODE22 = 'node@22';
-const ALL = ['filesystem', 'sqlite', 'git', 'postgres', 'fetch', 'github', 'slack'];
 /** One Inspector run never takes long against a loopback server; this only bounds a hang. */
 const RUN_TIMEOUT_MS = 60_000;
 
@@ -43,27 +39,28 @@ function fail(message) {
 
 const started = Date.now();
 const scratch = mkdtempSync(join(tmpdir(), 'portico-inspector-'));
-const cleanups = [];
+const captureDir = process.env.PORTICO_CAPTURE_DIR || join(scratch, 'capture');
 let exitCode = 1;
 try {
   exitCode = await main();
 } finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => process.stderr.write(`inspector-check: cleanup: ${error.message}\n`));
   rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(exitCode);
 
 async function main() {
   const tools = resolveNode22Tools();
-  const fixtures = await startFixtures(tools.node22);
   const results = [];
+  let authRefused;
   for (const name of selected) {
-    const target = targetFor(name, fixtures);
-    for (const transport of ['stdio', 'http']) {
-      results.push(await checkOne(tools, name, target, transport));
+    const prepared = await prepareServer(name);
+    try {
+      for (const transport of ['stdio', 'http']) results.push(await checkOne(tools, prepared, transport));
+      authRefused ??= await checkTokenIsRequired(tools, prepared);
+    } finally {
+      await prepared.cleanup();
     }
   }
-  const authRefused = await checkTokenIsRequired(tools, targetFor(selected[0], fixtures));
   printTable(results, authRefused);
   const failed = results.filter((r) => !r.ok).length + (authRefused.ok ? 0 : 1);
   process.stdout.write(`\ninspector-check: ${failed === 0 ? 'passed' : `${failed} FAILED`} in ${((Date.now() - started) / 1000).toFixed(1)} s (${INSPECTOR})\n`);
@@ -86,113 +83,36 @@ function resolveNode22Tools() {
   return { node22, inspector: realpathSync(launcher) };
 }
 
-async function startFixtures(node22) {
-  const workspace = join(scratch, 'workspace');
-  mkdirSync(workspace);
-  writeFileSync(join(workspace, 'hello.txt'), 'hello from the inspector check\n');
-  const gitRepo = join(scratch, 'repo');
-  mkdirSync(gitRepo);
-  const gitHome = join(scratch, 'git-home');
-  mkdirSync(gitHome);
-  makeGitRepo(gitRepo, { 'README.md': '# inspector check\n' });
-
-  const fixtures = { workspace, gitRepo, dbPath: join(scratch, 'check.db') };
-  if (selected.includes('postgres')) {
-    const postgres = await startTestPostgres();
-    cleanups.push(() => postgres.close());
-    fixtures.databaseUrl = postgres.url;
-  }
-  if (selected.includes('fetch')) {
-    const page = createServer((req, res) => {
-      if (req.url === '/robots.txt') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n');
-      } else {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><head><title>Portico</title></head><body><h1>Inspector check</h1><p>A page on loopback.</p></body></html>');
-      }
-    });
-    await new Promise((done) => page.listen(0, '127.0.0.1', done));
-    cleanups.push(() => new Promise((done) => page.close(() => done())));
-    fixtures.pageUrl = `http://127.0.0.1:${page.address().port}/`;
-  }
-  if (selected.includes('github') || selected.includes('slack')) {
-    const child = spawn(node22, [join(repo, 'scripts', 'inspector', 'fakes.ts')], { cwd: repo, stdio: ['pipe', 'pipe', 'inherit'] });
-    cleanups.push(async () => {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      if (child.exitCode === null) await new Promise((done) => child.once('exit', done));
-      clearTimeout(timer);
-    });
-    const line = await firstLine(child.stdout, 30_000, 'the GitHub/Slack fakes');
-    Object.assign(fixtures, JSON.parse(line));
-  }
-  return fixtures;
-}
-
-/** How to launch each server, what roots to share, and which read-only tool to call with what. */
-function targetFor(name, fx) {
-  const bin = join(repo, 'servers', name, 'dist', 'cli.js');
-  const base = { name, bin, args: [], env: {}, roots: undefined };
-  switch (name) {
-    case 'filesystem':
-      // The Inspector declares the roots capability; an empty roots list means "nothing reachable", so share one.
-      return { ...base, args: [fx.workspace], roots: [fx.workspace], tool: 'list_directory', toolArgs: { path: fx.workspace }, expect: 'hello.txt' };
-    case 'git':
-      return { ...base, args: [fx.gitRepo], roots: [fx.gitRepo], tool: 'git_status', toolArgs: { repo_path: fx.gitRepo }, expect: 'branch' };
-    case 'sqlite':
-      return { ...base, args: ['--db-path', fx.dbPath], tool: 'list_tables', toolArgs: {}, expect: 'tables' };
-    case 'postgres':
-      return { ...base, env: { DATABASE_URL: fx.databaseUrl }, tool: 'list_schemas', toolArgs: {}, expect: 'public' };
-    case 'fetch':
-      return { ...base, args: ['--allow-network', '127.0.0.0/8'], tool: 'fetch', toolArgs: { url: fx.pageUrl }, expect: 'Inspector check' };
-    case 'github':
-      return { ...base, env: { GITHUB_PERSONAL_ACCESS_TOKEN: fx.github.token, GITHUB_API_URL: fx.github.url }, tool: 'get_me', toolArgs: {}, expect: 'octokit-fixture-user-a' };
-    case 'slack':
-      return {
-        ...base,
-        env: { SLACK_BOT_TOKEN: fx.slack.botToken, SLACK_TEAM_ID: fx.slack.teamId, SLACK_API_URL: fx.slack.apiUrl },
-        tool: 'slack_list_channels',
-        toolArgs: {},
-        expect: 'general',
-      };
-    default:
-      throw new Error(`no target for ${name}`);
-  }
-}
-
-/** The environment every server gets: enough to find git and node, nothing of ours. */
-function serverEnv(target) {
-  return { PATH: process.env.PATH ?? '', HOME: join(scratch, 'git-home'), ...target.env };
-}
-
-async function checkOne(tools, name, target, transport) {
+async function checkOne(tools, server, transport) {
+  const { name, call } = server;
   const result = { name, transport, tools: 0, list: false, call: false, ok: false, detail: '', seconds: 0 };
   const began = Date.now();
   let entry;
   let stopServer = async () => {};
   try {
     if (transport === 'stdio') {
-      entry = { command: process.execPath, args: [target.bin, ...target.args], env: serverEnv(target) };
+      entry = { command: process.execPath, args: [server.bin, ...server.args], env: server.env };
     } else {
-      const token = randomBytes(24).toString('base64url');
-      const http = await startHttpServer(target, token);
+      const http = await launchHttp(server, { captureDir });
       stopServer = http.stop;
-      entry = { type: 'streamable-http', url: http.url, headers: { Authorization: `Bearer ${token}` } };
+      entry = { type: 'streamable-http', url: http.url, headers: { Authorization: `Bearer ${http.token}` } };
     }
-    if (target.roots) entry.roots = target.roots.map((path) => ({ uri: `file://${path}`, name: 'check' }));
+    // The Inspector declares the roots capability; an empty roots list means "nothing reachable", so share them.
+    if (server.roots) entry.roots = server.roots.map((path) => ({ uri: `file://${path}`, name: 'check' }));
     const config = join(scratch, `${name}-${transport}.json`);
     writeFileSync(config, JSON.stringify({ mcpServers: { [name]: entry } }, null, 2));
 
     const listed = await inspector(tools, ['--config', config, '--server', name, '--method', 'tools/list']);
     const names = listed.json?.result?.tools?.map((t) => t.name) ?? [];
     result.tools = names.length;
-    result.list = listed.code === 0 && names.includes(target.tool);
-    if (!result.list) throw new Error(`tools/list: exit ${listed.code}, ${names.length} tools, ${target.tool} ${names.includes(target.tool) ? 'present' : 'missing'} ${listed.stderr.slice(-300)}`);
+    result.list = listed.code === 0 && names.includes(call.name);
+    if (!result.list) throw new Error(`tools/list: exit ${listed.code}, ${names.length} tools, ${call.name} ${names.includes(call.name) ? 'present' : 'missing'} ${listed.stderr.slice(-300)}`);
 
-    const called = await inspector(tools, ['--config', config, '--server', name, '--method', 'tools/call', '--tool-name', target.tool, '--tool-args-json', JSON.stringify(target.toolArgs)]);
+    const called = await inspector(tools, ['--config', config, '--server', name, '--method', 'tools/call', '--tool-name', call.name, '--tool-args-json', JSON.stringify(call.arguments)]);
     const callResult = called.json?.result;
     const text = JSON.stringify(callResult ?? {});
-    result.call = called.code === 0 && callResult?.isError !== true && text.includes(target.expect);
-    if (!result.call) throw new Error(`tools/call ${target.tool}: exit ${called.code}, ${text.slice(0, 300)} ${called.stderr.slice(-300)}`);
+    result.call = called.code === 0 && callResult?.isError !== true && text.includes(server.expect);
+    if (!result.call) throw new Error(`tools/call ${call.name}: exit ${called.code}, ${text.slice(0, 300)} ${called.stderr.slice(-300)}`);
     result.ok = true;
   } catch (error) {
     result.detail = error instanceof Error ? error.message : String(error);
@@ -204,52 +124,17 @@ async function checkOne(tools, name, target, transport) {
 }
 
 /** The HTTP entry must refuse the Inspector when it sends no bearer token (proves the header above is what got it in). */
-async function checkTokenIsRequired(tools, target) {
-  const http = await startHttpServer(target, randomBytes(24).toString('base64url'));
+async function checkTokenIsRequired(tools, server) {
+  const http = await launchHttp(server, { captureDir });
   try {
     const config = join(scratch, 'no-token.json');
-    writeFileSync(config, JSON.stringify({ mcpServers: { [target.name]: { type: 'streamable-http', url: http.url } } }));
-    const run = await inspector(tools, ['--config', config, '--server', target.name, '--method', 'tools/list', '--stored-auth-only']);
+    writeFileSync(config, JSON.stringify({ mcpServers: { [server.name]: { type: 'streamable-http', url: http.url } } }));
+    const run = await inspector(tools, ['--config', config, '--server', server.name, '--method', 'tools/list', '--stored-auth-only']);
     const code = run.json?.error?.code ?? '';
     return { ok: run.code !== 0 && /auth/i.test(`${code} ${run.json?.error?.message ?? ''}`), detail: `exit ${run.code}, ${code}` };
   } finally {
     await http.stop();
   }
-}
-
-/** Starts the bin on HTTP with --port 0 and reads the URL from its `listening on` stderr line. */
-async function startHttpServer(target, token) {
-  const child = spawn(process.execPath, [target.bin, '--transport', 'http', '--port', '0', ...target.args], {
-    env: { ...serverEnv(target), PORTICO_HTTP_TOKEN: token },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise((done, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${target.name} printed no "listening on" line in 30 s: ${stderr.slice(-300)}`)), 30_000);
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${target.name} exited ${code} before listening: ${stderr.slice(-300)}`));
-    });
-  });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 6_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /**
@@ -261,7 +146,7 @@ function inspector(tools, args) {
     const child = spawn(tools.node22, [tools.inspector, '--cli', '--format', 'json', '--quiet', ...args], {
       env: {
         PATH: process.env.PATH ?? '',
-        HOME: join(scratch, 'git-home'),
+        HOME: scratch,
         MCP_CLIENT_CONFIG_PATH: join(scratch, 'inspector-client.json'),
         MCP_STORAGE_DIR: join(scratch, 'inspector-storage'),
         NO_COLOR: '1',
@@ -285,21 +170,6 @@ function inspector(tools, args) {
         }
       }
       done({ code: code ?? (signal ? 128 : 1), json, stderr });
-    });
-  });
-}
-
-async function firstLine(stream, timeoutMs, what) {
-  return new Promise((done, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`${what} printed nothing in ${timeoutMs / 1000} s`)), timeoutMs);
-    stream.on('data', (chunk) => {
-      buffer += chunk.toString();
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0) {
-        clearTimeout(timer);
-        done(buffer.slice(0, newline));
-      }
     });
   });
 }

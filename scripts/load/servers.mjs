@@ -48,8 +48,9 @@ async function startPageServer() {
 }
 
 /**
- * Per server: the bin's arguments and environment, the cheap read-only call, and what to tear down after.
- * `work` is a fresh temp dir owned by this start.
+ * Per server: the bin's arguments and environment, the client roots to share (filesystem, git: a client that
+ * declares roots and shares none reaches nothing), the cheap read-only call and a string its result contains,
+ * and what to tear down after. `work` is a fresh temp dir owned by this start.
  */
 async function setUp(name, work) {
   const cleanups = [];
@@ -58,20 +59,20 @@ async function setUp(name, work) {
       const dir = join(work, 'files');
       mkdirSync(join(dir, 'docs'), { recursive: true });
       writeFileSync(join(dir, 'docs', 'readme.md'), '# load fixture\n');
-      return { args: [dir], env: {}, call: { name: 'list_allowed_directories', arguments: {} }, cleanups };
+      return { args: [dir], env: {}, roots: [dir], call: { name: 'list_allowed_directories', arguments: {} }, expect: dir, cleanups };
     }
     case 'sqlite':
-      return { args: ['--db-path', join(work, 'load.db')], env: {}, call: { name: 'list_tables', arguments: {} }, cleanups };
+      return { args: ['--db-path', join(work, 'load.db')], env: {}, call: { name: 'list_tables', arguments: {} }, expect: 'tables', cleanups };
     case 'git': {
       const dir = join(work, 'repo');
       makeGitRepo(dir, { 'README.md': '# load fixture\n', 'src/a.txt': 'a\n' }, isolatedGitEnv(work));
-      return { args: [dir], env: { HOME: work }, call: { name: 'git_status', arguments: { repo_path: dir } }, cleanups };
+      return { args: [dir], env: { HOME: work }, roots: [dir], call: { name: 'git_status', arguments: { repo_path: dir } }, expect: 'branch', cleanups };
     }
     case 'fetch': {
       const page = await startPageServer();
       cleanups.push(page.close);
       // Load and soak measure the server, not upstream politeness: lift the fetch tool's own 60/min bucket.
-      return { args: ['--allow-network', '127.0.0.1/32', '--rate-limit-bucket', 'fetch=off'], env: {}, call: { name: 'fetch', arguments: { url: `${page.url}/page`, max_length: 2000 } }, cleanups };
+      return { args: ['--allow-network', '127.0.0.1/32', '--rate-limit-bucket', 'fetch=off'], env: {}, call: { name: 'fetch', arguments: { url: `${page.url}/page`, max_length: 2000 } }, expect: 'Portico load page', cleanups };
     }
     case 'postgres': {
       // An own cluster (never PORTICO_TEST_DATABASE_URL) so that its password is the canary.
@@ -88,7 +89,7 @@ async function setUp(name, work) {
         );
         return rows[0];
       };
-      return { args: [], env: { DATABASE_URL: db.url }, call: { name: 'query', arguments: { sql: 'SELECT id, name FROM items ORDER BY id LIMIT 5' } }, cleanups, connections };
+      return { args: [], env: { DATABASE_URL: db.url }, call: { name: 'query', arguments: { sql: 'SELECT id, name FROM items ORDER BY id LIMIT 5' } }, expect: 'item 1', cleanups, connections };
     }
     case 'github': {
       const { startFakeGitHub } = await importFake('servers/github/src/testing/fake-github.ts');
@@ -98,6 +99,7 @@ async function setUp(name, work) {
         args: [],
         env: { GITHUB_PERSONAL_ACCESS_TOKEN: CANARIES.githubPat, GITHUB_API_URL: fake.url },
         call: { name: 'get_me', arguments: {} },
+        expect: 'octokit-fixture-user-a',
         cleanups,
         // The fake keeps every request it saw; the drivers clear it now and then so long runs stay bounded.
         trimUpstream: () => fake.server.requests.splice(0),
@@ -111,6 +113,7 @@ async function setUp(name, work) {
         args: [],
         env: { SLACK_BOT_TOKEN: CANARIES.slackBotToken, SLACK_USER_TOKEN: CANARIES.slackUserToken, SLACK_TEAM_ID: 'T0TEAM', SLACK_API_URL: fake.apiUrl },
         call: { name: 'slack_list_channels', arguments: { limit: 5 } },
+        expect: 'general',
         cleanups,
         trimUpstream: () => {
           fake.calls.splice(0);
@@ -124,13 +127,13 @@ async function setUp(name, work) {
 }
 
 /**
- * Starts one server. Options: captureDir (required: where its output goes), logLevel (default warn),
- * extraArgs (for the bin), nodeArgs (for node, before the bin: the soak's --expose-gc and GC probe). Returns { name, url, token, pid, call, stderr(), connections?(), trimUpstream?(), stop() }.
+ * A server's fixtures, set up and not yet launched: { name, bin, args, env, roots?, call, expect, connections?,
+ * trimUpstream, cleanup() }. `env` is the whole environment the bin gets (PATH, HOME and the server's own).
+ * The stdio path (the Inspector check) launches `node bin ...args` itself; launchHttp serves it over HTTP.
  */
-export async function startServer(name, { captureDir, logLevel = 'warn', extraArgs = [], nodeArgs = [], timeoutMs = 30_000 } = {}) {
+export async function prepareServer(name) {
   const bin = join(repo, 'servers', name, 'dist', 'cli.js');
   if (!existsSync(bin)) throw new Error(`${bin} is not built: run pnpm build first`);
-  mkdirSync(captureDir, { recursive: true });
   const work = await realpath(await mkdtemp(join(tmpdir(), `portico-${name}-load-`)));
   let setup;
   try {
@@ -139,9 +142,39 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
     await rm(work, { recursive: true, force: true });
     throw error;
   }
+  let cleaned;
+  return {
+    name,
+    bin,
+    args: setup.args,
+    env: { PATH: process.env.PATH ?? '', HOME: work, ...setup.env },
+    roots: setup.roots,
+    call: setup.call,
+    expect: setup.expect,
+    connections: setup.connections,
+    trimUpstream: setup.trimUpstream ?? (() => {}),
+    cleanup: () => {
+      cleaned ??= (async () => {
+        for (const fn of setup.cleanups.reverse()) await fn().catch(() => {});
+        await rm(work, { recursive: true, force: true });
+      })();
+      return cleaned;
+    },
+  };
+}
+
+/**
+ * Launches a prepared server over HTTP on a free loopback port with the canary bearer token. Options:
+ * captureDir (required: where its output goes), logLevel (default warn), extraArgs (for the bin), nodeArgs
+ * (for node, before the bin: the soak's --expose-gc and GC probe). Returns { name, url, token, pid, call,
+ * stderr(), connections?(), trimUpstream(), stop() }; stop() ends the process and leaves the fixtures.
+ */
+export async function launchHttp(prepared, { captureDir, logLevel = 'warn', extraArgs = [], nodeArgs = [], timeoutMs = 30_000 } = {}) {
+  const { name } = prepared;
+  mkdirSync(captureDir, { recursive: true });
   const token = CANARIES.httpBearerToken;
-  const child = spawn(process.execPath, [...nodeArgs, bin, ...setup.args, '--transport', 'http', '--port', '0', '--log-level', logLevel, ...extraArgs], {
-    env: { PATH: process.env.PATH ?? '', HOME: work, ...setup.env, PORTICO_HTTP_TOKEN: token },
+  const child = spawn(process.execPath, [...nodeArgs, prepared.bin, ...prepared.args, '--transport', 'http', '--port', '0', '--log-level', logLevel, ...extraArgs], {
+    env: { ...prepared.env, PORTICO_HTTP_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(join(captureDir, `${name}-server.log`), { flags: 'a' });
@@ -157,10 +190,6 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
     keep(c);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  const cleanup = async () => {
-    for (const fn of setup.cleanups.reverse()) await fn().catch(() => {});
-    await rm(work, { recursive: true, force: true });
-  };
   let url;
   try {
     url = await new Promise((resolve, reject) => {
@@ -183,7 +212,6 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
     child.kill('SIGKILL');
     await exited;
     log.end();
-    await cleanup();
     throw error;
   }
   let stopping;
@@ -192,11 +220,11 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
     url,
     token,
     pid: child.pid,
-    call: setup.call,
+    call: prepared.call,
     stderr: () => stderr,
-    connections: setup.connections,
-    trimUpstream: setup.trimUpstream ?? (() => {}),
-    /** SIGTERM (SIGKILL after 8 s), then tear the fixtures down; resolves with the exit code or signal. */
+    connections: prepared.connections,
+    trimUpstream: prepared.trimUpstream,
+    /** SIGTERM (SIGKILL after 8 s); resolves with the exit code or signal. */
     stop: () => {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -204,10 +232,29 @@ export async function startServer(name, { captureDir, logLevel = 'warn', extraAr
         const code = await exited;
         clearTimeout(timer);
         await new Promise((r) => log.end(r));
-        await cleanup();
         return code;
       })();
       return stopping;
+    },
+  };
+}
+
+/** prepareServer + launchHttp, for one run: stop() also tears the fixtures down. Same options as launchHttp. */
+export async function startServer(name, options = {}) {
+  const prepared = await prepareServer(name);
+  let running;
+  try {
+    running = await launchHttp(prepared, options);
+  } catch (error) {
+    await prepared.cleanup();
+    throw error;
+  }
+  return {
+    ...running,
+    stop: async () => {
+      const code = await running.stop();
+      await prepared.cleanup();
+      return code;
     },
   };
 }
