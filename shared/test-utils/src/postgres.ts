@@ -27,6 +27,11 @@ export interface StartTestPostgresOptions {
   password?: string;
   /** Ignore PORTICO_TEST_DATABASE_URL and start an own cluster (e.g. from a globalSetup). */
   forceEmbedded?: boolean;
+  /**
+   * An own embedded cluster (never shared, never the external URL) that the caller may stop and start again
+   * on the same port and data directory with `stopServer()`/`startServer()`: an upstream that goes away.
+   */
+  restartable?: boolean;
 }
 
 export interface TestDatabase {
@@ -53,6 +58,12 @@ export interface TestPostgres {
   sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[], database?: string): Promise<pg.QueryResult<R>>;
   /** Drops the databases this handle created; stops the cluster when it was the last user of it. */
   close(): Promise<void>;
+  /**
+   * Only with `restartable`: fast shutdown (running statements are terminated), and start again with the same
+   * port and data. Other handles never share a restartable cluster.
+   */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
 }
 
 export const TEST_DATABASE_URL_ENV = 'PORTICO_TEST_DATABASE_URL';
@@ -66,13 +77,18 @@ interface Cluster {
   database: string;
   external: boolean;
   stop(): Promise<void>;
+  /** Embedded clusters: stop the postgres process, keeping port and data; resume() starts it again. */
+  pause?(): Promise<void>;
+  resume?(): Promise<void>;
 }
 
 const shared = new Map<string, { cluster: Promise<Cluster>; users: number }>();
 
 export async function startTestPostgres(options: StartTestPostgresOptions = {}): Promise<TestPostgres> {
-  const externalUrl = options.forceEmbedded ? undefined : process.env[TEST_DATABASE_URL_ENV];
-  const key = externalUrl ? `external:${externalUrl}` : `embedded:${JSON.stringify(options.settings ?? {})}:${options.password ?? ''}`;
+  const externalUrl = options.forceEmbedded || options.restartable ? undefined : process.env[TEST_DATABASE_URL_ENV];
+  const key = externalUrl
+    ? `external:${externalUrl}`
+    : `embedded:${JSON.stringify(options.settings ?? {})}:${options.password ?? ''}${options.restartable ? `:restartable:${randomBytes(6).toString('hex')}` : ''}`;
   let entry = shared.get(key);
   if (!entry) {
     const cluster = externalUrl ? Promise.resolve(externalCluster(externalUrl)) : startEmbedded(options);
@@ -112,6 +128,14 @@ export async function startTestPostgres(options: StartTestPostgresOptions = {}):
     external: cluster.external,
     urlFor,
     sql,
+    async stopServer() {
+      if (!options.restartable || !cluster.pause) throw new Error('stopServer() needs startTestPostgres({ restartable: true })');
+      await cluster.pause();
+    },
+    async startServer() {
+      if (!options.restartable || !cluster.resume) throw new Error('startServer() needs startTestPostgres({ restartable: true })');
+      await cluster.resume();
+    },
     async createDatabase(prefix = 'portico_test') {
       const name = `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40)}_${randomBytes(4).toString('hex')}`;
       await sql(`CREATE DATABASE "${name}"`);
@@ -223,6 +247,7 @@ async function startEmbedded(options: StartTestPostgresOptions): Promise<Cluster
         () => killChild(pgInstance),
       );
       let stopped = false;
+      let paused = false;
       return {
         url: buildUrl('127.0.0.1', port, 'postgres', password, 'postgres'),
         host: '127.0.0.1',
@@ -231,6 +256,17 @@ async function startEmbedded(options: StartTestPostgresOptions): Promise<Cluster
         password,
         database: 'postgres',
         external: false,
+        async pause() {
+          if (paused || stopped) return;
+          paused = true;
+          // SIGINT: PostgreSQL's fast shutdown, which terminates running backends (a call in flight).
+          await withTimeout(pgInstance.stop(), 10_000, () => killChild(pgInstance));
+        },
+        async resume() {
+          if (!paused || stopped) return;
+          await pgInstance.start();
+          paused = false;
+        },
         async stop() {
           if (stopped) return;
           stopped = true;

@@ -6,19 +6,20 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectStdio, textOf, type StdioTestClient } from '@portico/protocol/testing';
-import { startRestartablePostgres, type RestartablePostgres } from '../src/restartable-postgres.js';
+import { startTestPostgres, type TestPostgres } from '@portico/test-utils';
 import { binOf } from '../src/targets.js';
 
-let pg: RestartablePostgres;
+// An own cluster this test may stop and start; the shared one other suites use is never restarted.
+let pg: TestPostgres;
 let c: StdioTestClient;
 
 beforeAll(async () => {
-  pg = await startRestartablePostgres();
+  pg = await startTestPostgres({ restartable: true });
   c = await connectStdio({ bin: binOf('postgres'), args: ['--allow-write', pg.url, '--statement-timeout', '60000'] });
 });
 afterAll(async () => {
   await c?.close();
-  await pg?.destroy();
+  await pg?.close();
 });
 
 it('answers errors while PostgreSQL restarts mid-call, then recovers with acknowledged data intact', async () => {
@@ -30,7 +31,7 @@ it('answers errors while PostgreSQL restarts mid-call, then recovers with acknow
   // A long call is running when the database goes away.
   const sleeping = c.callTool('query', { sql: 'SELECT pg_sleep(30)' }, { timeout: 60_000 });
   await new Promise((r) => setTimeout(r, 1_000));
-  await pg.stop();
+  await pg.stopServer();
   const interrupted = await sleeping;
   console.info(`[fault postgres] mid-call: ${textOf(interrupted).split('\n')[0]}`);
   expect(interrupted.isError, textOf(interrupted)).toBe(true);
@@ -44,7 +45,7 @@ it('answers errors while PostgreSQL restarts mid-call, then recovers with acknow
   expect(textOf(during)).not.toMatch(/Internal error in/);
   expect(textOf(during)).toMatch(/connect|refused|reach|unavailable|closed|terminat/i);
 
-  await pg.start();
+  await pg.startServer();
   const after = await c.callTool('query', { sql: 'SELECT note FROM acknowledged WHERE id = 1' });
   expect(after.isError, textOf(after)).toBeFalsy();
   expect(textOf(after)).toContain('before the outage');
