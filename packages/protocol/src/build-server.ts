@@ -80,9 +80,9 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
   const governance = options.governance ?? createGovernance(definition, options.tools, DEFAULT_GOVERNANCE);
   // One bucket per McpServer = per stdio connection or 2025-11-25 session; stateless requests share one.
   const sessionBucket = session.era === 'modern' && session.transport === 'http' ? governance.rate.statelessBucket() : governance.rate.sessionBucket();
-  const canElicit = () => session.era === 'legacy' && Boolean(server.server.getClientCapabilities()?.elicitation);
-  // Confirmations also reach 2026-07-28 clients that declare elicitation, through input_required results.
-  const clientTakesElicitation = () => Boolean(server.server.getClientCapabilities()?.elicitation);
+  // 2026-07-28 clients declare their capabilities per request; the SDK backfills them here. They can be asked
+  // only through input_required results (confirmations below), not by a request pushed from a handler.
+  const clientElicits = () => Boolean(server.server.getClientCapabilities()?.elicitation);
 
   const registered = new Map<string, RegisteredTool>();
   for (const tool of governance.tools) {
@@ -115,7 +115,7 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
           },
           clientRoots: () => roots.get(sctx),
           elicit: async (message, requestedSchema) => {
-            if (!canElicit()) return undefined;
+            if (session.era === 'modern' || !clientElicits()) return undefined;
             const answer = await sctx.mcpReq.elicitInput({ mode: 'form', message, requestedSchema } as never);
             return { action: answer.action, ...(answer.content ? { content: answer.content as Record<string, unknown> } : {}) };
           },
@@ -153,7 +153,7 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
           return finish({ content: [{ type: 'text', text: describeDenial(denial, tool.name) }], isError: true }, 'rate_limited', 'rate_limited');
         }
         try {
-          if (requiresConfirmation(governance.confirm, tool.annotations) && clientTakesElicitation()) {
+          if (requiresConfirmation(governance.confirm, tool.annotations) && clientElicits()) {
             let what = tool.preview ? await tool.preview(args as never, ctx) : defaultPreview(tool.name, args, tool.auditOmit);
             // Under --confirm writes every change is confirmed, even one the tool calls non-destructive.
             if (what === undefined && governance.confirm === 'writes') what = defaultPreview(tool.name, args, tool.auditOmit);

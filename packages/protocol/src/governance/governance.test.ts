@@ -7,10 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectHttp, connectInMemory, textOf } from '../testing/index.js';
-import { startServer } from '../run.js';
-import { echoConfig, echoDeps, echoServer } from '../test-fixtures/echo-server.js';
+import { startServer, type RunOptions } from '../run.js';
+import { echoConfig, echoDeps, echoServer, type EchoDeps } from '../test-fixtures/echo-server.js';
 import type { AuditRecord } from './audit.js';
 import { secrets } from '../secrets.js';
+
+const HTTP_TOKEN = 'governance-http-token-0123456789';
+
+/** The echo server over real loopback HTTP, as its bin would run with `extraArgv`. */
+async function startEchoHttp(options: { extraArgv?: string[]; createDeps?: RunOptions<{ secret: string }, EchoDeps>['createDeps']; env?: Record<string, string> } = {}) {
+  return (await startServer(echoServer, {
+    config: echoConfig,
+    createDeps: options.createDeps ?? ((c) => echoDeps(c.secret)),
+    argv: ['--transport', 'http', '--port', '0', '--log-level', 'error', ...(options.extraArgv ?? [])],
+    env: { PORTICO_HTTP_TOKEN: HTTP_TOKEN, ...options.env },
+  }))!;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'portico-governance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,12 +146,7 @@ describe('rate limits', () => {
   });
 
   it('over HTTP: per session and global buckets across real sessions', async () => {
-    const running = (await startServer(echoServer, {
-      config: echoConfig,
-      createDeps: (c) => echoDeps(c.secret),
-      argv: ['--transport', 'http', '--port', '0', '--rate-limit', '2/min', '--rate-limit-global', '3/min', '--log-level', 'error'],
-      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
-    }))!;
+    const running = await startEchoHttp({ extraArgv: ['--rate-limit', '2/min', '--rate-limit-global', '3/min'] });
     try {
       const a = await connectHttp({ url: running.url!, token: running.token! });
       const b = await connectHttp({ url: running.url!, token: running.token! });
@@ -161,13 +168,12 @@ describe('audit log (--audit-log)', () => {
   it('one line per call: tool, session, outcome, duration; arguments redacted and content omitted; no results', async () => {
     const path = join(dir, 'audit.jsonl');
     const token = 'audit-http-token-canary-a1b2c3d4e5';
-    const running = (await startServer(echoServer, {
-      config: echoConfig,
+    const running = await startEchoHttp({
+      extraArgv: ['--audit-log', path, '--rate-limit-bucket', 'search=1/min'],
       // As a real server does with the secrets it reads from its environment.
       createDeps: (c) => (secrets.register(c.secret), echoDeps(c.secret)),
-      argv: ['--transport', 'http', '--port', '0', '--audit-log', path, '--rate-limit-bucket', 'search=1/min', '--log-level', 'error'],
       env: { PORTICO_HTTP_TOKEN: token, ECHO_SECRET: 'audit-echo-secret-f00dfeed' },
-    }))!;
+    });
     let sessionId: string | undefined;
     try {
       const client = await connectHttp({ url: running.url!, token, onElicit: async () => ({ action: 'decline' }) });
@@ -275,15 +281,12 @@ describe('live tool lists (--dynamic-toolsets)', () => {
 
   it('every HTTP session hears about a change made at runtime (hidden tools)', async () => {
     let live: import('./live-tools.js').LiveToolSet | undefined;
-    const running = (await startServer(echoServer, {
-      config: echoConfig,
+    const running = await startEchoHttp({
       createDeps: (c, ctx) => {
         live = ctx.liveTools;
         return echoDeps(c.secret);
       },
-      argv: ['--transport', 'http', '--port', '0', '--log-level', 'error'],
-      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
-    }))!;
+    });
     try {
       const clients = [await connectHttp({ url: running.url!, token: running.token! }), await connectHttp({ url: running.url!, token: running.token! })];
       const heard = [0, 0];
@@ -303,12 +306,7 @@ describe('live tool lists (--dynamic-toolsets)', () => {
 describe('confirmations for 2026-07-28 clients (input_required round trip)', () => {
   it('accept and decline work over stateless HTTP; nothing changes on decline', async () => {
     const deps = echoDeps();
-    const running = (await startServer(echoServer, {
-      config: echoConfig,
-      createDeps: () => deps,
-      argv: ['--transport', 'http', '--port', '0', '--log-level', 'error'],
-      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
-    }))!;
+    const running = await startEchoHttp({ createDeps: () => deps });
     try {
       const asked: string[] = [];
       let answer: Answer = { action: 'decline' };
@@ -340,12 +338,7 @@ describe('confirmations for 2026-07-28 clients (input_required round trip)', () 
 
   it('if what the call would do changes between the rounds, the user is asked again with the new preview', async () => {
     const deps = echoDeps();
-    const running = (await startServer(echoServer, {
-      config: echoConfig,
-      createDeps: () => deps,
-      argv: ['--transport', 'http', '--port', '0', '--log-level', 'error'],
-      env: { PORTICO_HTTP_TOKEN: 'governance-http-token-0123456789' },
-    }))!;
+    const running = await startEchoHttp({ createDeps: () => deps });
     try {
       const asked: string[] = [];
       const client = await connectHttp({
