@@ -1,9 +1,11 @@
 /** The three diff tools share their output and their budget handling. */
-import { type ToolOutput, z } from '@portico/protocol';
+import { defineTool, type ToolContext, type ToolOutput, z } from '@portico/protocol';
+import type { GitDeps } from '../deps.js';
+import { repoFiles } from '../lib/access.js';
 import { diffFiles, diffPatch, type DiffSpec, renderFileSummary } from '../lib/diff.js';
 import type { Repo } from '../lib/repo.js';
 import { fileChangeSchema, pagedTextSchema } from './schemas.js';
-import { budgeted, bytesFor } from './shared.js';
+import { budgeted, bytesFor, contextLinesField, inRepo, maxCharsField, offsetField, repoPathField } from './shared.js';
 
 /** Files listed in full up to this many; the rest is counted. */
 const MAX_FILES = 1000;
@@ -44,3 +46,32 @@ export async function runDiff(
 
 export const statField = z.boolean().default(false).describe('Return only the per-file summary (paths with lines added/removed) instead of the patch.');
 export const pathsField = z.array(z.string()).max(100).optional().describe('Limit the diff to these files or folders (relative to the repository top level).');
+
+/**
+ * git_diff_staged and git_diff_unstaged: the same tool over a different pair of trees (index vs HEAD, working
+ * tree vs index). git_diff, which compares a named target, has its own input.
+ */
+export function indexDiffTool(kind: 'staged' | 'unstaged', meta: { name: string; title: string; description: string; heading: string }) {
+  return defineTool({
+    name: meta.name,
+    title: meta.title,
+    description: meta.description,
+    toolset: 'read',
+    input: z.object({
+      repo_path: repoPathField,
+      context_lines: contextLinesField,
+      paths: pathsField,
+      stat: statField,
+      offset: offsetField,
+      max_chars: maxCharsField,
+    }),
+    output: diffOutput,
+    annotations: { readOnlyHint: true, openWorldHint: false },
+    async handler(args, ctx: ToolContext<GitDeps>) {
+      return inRepo(ctx, args.repo_path, async (opened) => {
+        const paths = await repoFiles(opened, args.paths);
+        return runDiff(opened.repo, { kind, contextLines: args.context_lines, paths }, { heading: meta.heading, offset: args.offset, maxChars: args.max_chars, stat: args.stat });
+      });
+    },
+  });
+}
