@@ -1,8 +1,9 @@
 import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
-import { compactPage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
+import { renderMessageLines } from '../lib/messages.js';
 import { checkChannelId, checkTs } from '../lib/validate.js';
-import { channelIdField, guard, nextCursorField, nextPageHint } from './common.js';
+import { channelIdField, guard, nextCursorField } from './common.js';
+import { messagePage } from './message-page.js';
 import { channelSource, messageBlock } from './hygiene.js';
 
 export const messageSchema = z.object({
@@ -59,20 +60,10 @@ export const slackGetChannelHistory = defineTool({
         },
         { signal },
       );
-      const raw = (result.messages as RawMessage[] | undefined) ?? [];
-      const names = await deps.directory.userNames(referencedUsers(raw), signal);
-      const page = compactPage(raw, names);
-      let nextCursor = result.response_metadata?.next_cursor || null;
-      let hint = nextPageHint('slack_get_channel_history', nextCursor);
-      if (page.cutAfterTs) {
-        // Cut at the size budget: Slack's cursor would skip the dropped messages, so continue by time instead.
-        nextCursor = null;
-        hint = `\n[Output budget reached after ${page.messages.length} of ${raw.length} messages. To get the rest, call again with latest="${page.cutAfterTs}".]`;
-      }
-      const hasMore = result.has_more === true || page.cutAfterTs !== undefined;
+      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_channel_history', resumeWith: 'latest', signal });
       const label = deps.directory.channelName(channel);
-      const text = `${page.messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${messageBlock(renderMessageLines(page.messages), channelSource(channel, label))}${hint}`;
-      return { structured: { channel, messages: page.messages, has_more: hasMore, next_cursor: nextCursor }, text };
+      const text = `${messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${messageBlock(renderMessageLines(messages), channelSource(channel, label))}${hint}`;
+      return { structured: { channel, messages, has_more: hasMore, next_cursor: nextCursor }, text };
     }, { channel: args.channel_id });
   },
 });

@@ -1,8 +1,9 @@
 import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
-import { compactPage, referencedUsers, renderMessageLines, type RawMessage } from '../lib/messages.js';
+import { renderMessageLines } from '../lib/messages.js';
 import { checkChannelId, checkTs } from '../lib/validate.js';
-import { channelIdField, guard, nextCursorField, nextPageHint } from './common.js';
+import { channelIdField, guard, nextCursorField } from './common.js';
+import { messagePage } from './message-page.js';
 import { channelSource, messageBlock } from './hygiene.js';
 import { messageSchema } from './get-channel-history.js';
 
@@ -50,18 +51,9 @@ export const slackGetThreadReplies = defineTool({
         },
         { signal },
       );
-      const raw = (result.messages as RawMessage[] | undefined) ?? [];
-      const names = await deps.directory.userNames(referencedUsers(raw), signal);
-      const page = compactPage(raw, names);
-      let nextCursor = result.response_metadata?.next_cursor || null;
-      let hint = nextPageHint('slack_get_thread_replies', nextCursor);
-      if (page.cutAfterTs) {
-        nextCursor = null;
-        hint = `\n[Output budget reached after ${page.messages.length} of ${raw.length} messages. To get the rest, call again with oldest="${page.cutAfterTs}".]`;
-      }
-      const hasMore = result.has_more === true || page.cutAfterTs !== undefined;
-      const text = `Thread ${threadTs} in ${channel}, ${page.messages.length} message(s), oldest first:\n${messageBlock(renderMessageLines(page.messages), `${channelSource(channel, deps.directory.channelName(channel))} thread ${threadTs}`)}${hint}`;
-      return { structured: { channel, thread_ts: threadTs, messages: page.messages, has_more: hasMore, next_cursor: nextCursor }, text };
+      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_thread_replies', resumeWith: 'oldest', signal });
+      const text = `Thread ${threadTs} in ${channel}, ${messages.length} message(s), oldest first:\n${messageBlock(renderMessageLines(messages), `${channelSource(channel, deps.directory.channelName(channel))} thread ${threadTs}`)}${hint}`;
+      return { structured: { channel, thread_ts: threadTs, messages, has_more: hasMore, next_cursor: nextCursor }, text };
     }, { channel: args.channel_id });
   },
 });
