@@ -42,14 +42,18 @@ export class StdioServer {
     this.pending = new Map();
     this.stderr = '';
     this.exited = false;
-    let buffer = '';
+    // Pieces of the line being received: a newline is searched for only in the newest chunk, so a
+    // multi-megabyte answer costs the client O(size), not O(size²) (a fixed client cost for every contender).
+    let pieces = [];
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk) => {
-      buffer += chunk;
+      let start = 0;
       let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
+      while ((nl = chunk.indexOf('\n', start)) >= 0) {
+        pieces.push(chunk.slice(start, nl));
+        const line = pieces.length === 1 ? pieces[0] : pieces.join('');
+        pieces = [];
+        start = nl + 1;
         if (!line.trim()) continue;
         let message;
         try {
@@ -63,6 +67,7 @@ export class StdioServer {
           waiter(message);
         }
       }
+      if (start < chunk.length) pieces.push(chunk.slice(start));
     });
     this.child.stderr.on('data', (c) => {
       if (this.stderr.length < 20_000) this.stderr += c.toString('utf8');
