@@ -52,15 +52,17 @@ export function formatSeconds(ms: number): string {
 }
 
 /**
- * Path of the built runner script. From dist it sits beside this module; when this module runs from src
- * (in-process tests), the built copy in dist is used, since Node cannot fork a .ts file.
+ * Path of the built runner script (tsc's dist/lib/query-worker.js), found from wherever this code runs:
+ * beside it in dist/lib, from the bundled bin in dist/ (see @portico/build), or from src/lib in in-process
+ * tests, which use the built copy since Node cannot fork a .ts file.
  */
 export function runnerScriptPath(): string {
-  const beside = fileURLToPath(new URL('./query-worker.js', import.meta.url));
-  if (existsSync(beside)) return beside;
-  const built = fileURLToPath(new URL('../../dist/lib/query-worker.js', import.meta.url));
-  if (existsSync(built)) return built;
-  throw new Error(`query-worker.js not found beside ${beside} or at ${built}: build the server first (npx tsc -p tsconfig.build.json).`);
+  const candidates = ['./query-worker.js', './lib/query-worker.js', '../../dist/lib/query-worker.js'].map((relativePath) =>
+    fileURLToPath(new URL(relativePath, import.meta.url)),
+  );
+  const found = candidates.find((path) => existsSync(path));
+  if (found) return found;
+  throw new Error(`query-worker.js not found at ${candidates.join(' or ')}: build the server first (pnpm --filter @portico/server-sqlite build).`);
 }
 
 interface Pending {
