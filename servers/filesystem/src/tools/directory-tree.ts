@@ -1,6 +1,6 @@
 import { defineTool, z } from '@portico/protocol';
 import { compileGlobList } from '../lib/glob.js';
-import { Walker } from '../lib/walk.js';
+import { type WalkEntry, Walker } from '../lib/walk.js';
 import { type Ctx, guard, progressReporter, READER, requestSandbox } from './common.js';
 import { resolveWalkRoot } from './walk-root.js';
 
@@ -51,14 +51,14 @@ export const directoryTreeTool = defineTool({
       let count = 0;
       let truncated = false;
       walk: for await (const batch of walker.batches()) {
+        // A batch is one directory's entries, so the parent is looked up once per directory, not per entry.
+        const siblings = dirs.get(parentOf(batch[0]!));
+        if (!siblings) continue;
         for (const entry of batch) {
           if (count >= maxEntries) {
             truncated = true;
             break walk;
           }
-          const parentRel = entry.rel.includes('/') ? entry.rel.slice(0, entry.rel.lastIndexOf('/')) : '';
-          const siblings = dirs.get(parentRel);
-          if (!siblings) continue;
           const node: TreeNode = { name: entry.name, type: entry.type };
           if (entry.type === 'directory') {
             node.children = [];
@@ -78,3 +78,8 @@ export const directoryTreeTool = defineTool({
     });
   },
 });
+
+/** The walk-root-relative path of an entry's directory ('' for the root's own children). */
+function parentOf(entry: WalkEntry): string {
+  return entry.rel.length === entry.name.length ? '' : entry.rel.slice(0, entry.rel.length - entry.name.length - 1);
+}
