@@ -39,10 +39,13 @@ export async function openForRead(
 
 async function openVerifiedFile(sandbox: PathSandbox, input: string, directoryHint: string): Promise<{ handle: FileHandle; resolved: ResolvedPath; stats: Stats }> {
   const resolved = await sandbox.resolve(input, 'read');
-  // Refuse directories and special files before opening them (opening a device can have side effects).
-  const before = await lstat(resolved.path).catch((error: unknown) => {
-    throw fsErrorToToolError(error, input, 'read');
-  });
+  // Refuse directories and special files before opening them (opening a device can have side effects). The
+  // walk's own lstat of the final component serves when there is one; the descriptor is checked again below.
+  const before =
+    resolved.lstat ??
+    (await lstat(resolved.path).catch((error: unknown) => {
+      throw fsErrorToToolError(error, input, 'read');
+    }));
   if (before.isDirectory()) throw isDirectory(input, directoryHint);
   if (!before.isFile()) throw notAFile(input);
 

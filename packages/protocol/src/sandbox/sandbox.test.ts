@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,7 +88,13 @@ describe('PathSandbox.resolve', () => {
   });
 
   it('resolves relative input against the first root, absolute input as is', async () => {
-    await expect(sandbox.resolve('file.txt', 'read')).resolves.toEqual({ path: path.join(allowed, 'file.txt'), root: sandbox.roots[0], exists: true });
+    const { lstat: walkedStats, ...resolved } = await sandbox.resolve('file.txt', 'read');
+    expect(resolved).toEqual({ path: path.join(allowed, 'file.txt'), root: sandbox.roots[0], exists: true });
+    // The walk's lstat of the final component comes along, so a reader need not ask again.
+    expect(walkedStats?.isFile()).toBe(true);
+    expect(walkedStats?.ino).toBe((await lstat(path.join(allowed, 'file.txt'))).ino);
+    // A final symlink that was followed is described by the target's lstat, never the link's.
+    expect((await sandbox.resolve('abs-to-file', 'read')).lstat?.isSymbolicLink()).toBe(false);
     await expect(sandbox.resolve(path.join(allowed, 'sub', 'inner.txt'), 'write')).resolves.toMatchObject({ path: path.join(allowed, 'sub', 'inner.txt'), exists: true });
     await expect(sandbox.resolve('.', 'read')).resolves.toMatchObject({ path: allowed });
     await expect(sandbox.resolve(`${allowed}/sub/`, 'read')).resolves.toMatchObject({ path: path.join(allowed, 'sub') });

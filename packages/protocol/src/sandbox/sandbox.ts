@@ -182,7 +182,8 @@ export class PathSandbox {
       throw invalidPath(`"${input}" is a symbolic link whose target does not exist; refusing to create through it.`, 'Remove the dangling link first, or write to a different name.');
     }
     if (intent !== 'read' && root.readOnly) throw readOnlyRoot(input, root.path);
-    return { path: finalPath, root, exists: walked.exists };
+    // The walk's lstat describes finalPath only when realpath confirmed the walked path unchanged.
+    return { path: finalPath, root, exists: walked.exists, ...(walked.stats && finalPath === walked.path ? { lstat: walked.stats } : {}) };
   }
 
   private locate(lexical: string): WalkStart | undefined {

@@ -1,4 +1,5 @@
 /** The data shapes of the path sandbox, shared by its modules and the servers that use it. */
+import type { Stats } from 'node:fs';
 
 export interface AllowedRoot {
   /** Absolute real path (symlinks resolved when the sandbox was made). */
@@ -15,6 +16,11 @@ export interface ResolvedPath {
   /** The deepest allowed root holding `path` (the one whose read-only flag applies). */
   root: AllowedRoot;
   exists: boolean;
+  /**
+   * What lstat said of `path` during the walk, when the walk ended on it: lets a reader check "regular file"
+   * before opening without asking the file system a second time (one thread-pool round trip less per read).
+   */
+  lstat?: Stats;
 }
 
 export interface ResolveOptions {

@@ -14,6 +14,7 @@
  * directory holding the link), not physically after a symlinked component as the kernel would. The result is
  * self-consistent because callers only ever operate on the real path this walk returns.
  */
+import type { Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccessIntent, AllowedRoot } from './types.js';
@@ -49,6 +50,8 @@ export interface WalkResult {
   isSymlink: boolean;
   /** The path ended in a symlink whose target is missing. */
   dangling: boolean;
+  /** lstat of `path` when it exists. */
+  stats?: Stats;
 }
 
 export function errnoOf(error: unknown): string | undefined {
@@ -107,6 +110,7 @@ export async function walkInside(start: WalkStart, options: WalkOptions): Promis
   let hops = 0;
   let followedFinalLink = false;
   let finalIsSymlink = false;
+  let finalStats: Stats | undefined;
   await assertRootIntact(current, options);
 
   while (pending.length > 0) {
@@ -155,6 +159,7 @@ export async function walkInside(start: WalkStart, options: WalkOptions): Promis
       throw fsErrorToToolError(notDir, options.input, options.intent);
     }
     finalIsSymlink = isLast && stats.isSymbolicLink();
+    finalStats = stats;
     current = next;
   }
 
@@ -164,5 +169,6 @@ export async function walkInside(start: WalkStart, options: WalkOptions): Promis
     existingAncestor: path.dirname(current),
     isSymlink: finalIsSymlink,
     dangling: false,
+    ...(finalStats ? { stats: finalStats } : {}),
   };
 }

@@ -95,6 +95,20 @@ describe('readLinesForward', () => {
       expect(r.bytesScanned).toBeLessThan(200 * 1024);
     });
   });
+
+  it('uses bytes the caller already read from the start instead of reading them again', async () => {
+    const text = numbered(20_000); // several chunks
+    await withFile('prefetched.txt', text, async (h) => {
+      const start = Buffer.from(text.slice(0, CHUNK_SIZE));
+      const plain = await readLinesForward(h, { maxLines: 8_000, maxBytes: 1e7 });
+      expect(await readLinesForward(h, { maxLines: 8_000, maxBytes: 1e7, startOfFile: start })).toEqual(plain);
+      // Proof that the given bytes stand in for the first read: a marked copy shows up in the answer.
+      const marked = Buffer.from(start);
+      marked.write('LINE', 0);
+      const r = await readLinesForward(h, { maxLines: 2, maxBytes: 1e6, startOfFile: marked });
+      expect(r.text).toBe('LINE 1\nline 2\n');
+    });
+  });
 });
 
 describe('readLastLines', () => {

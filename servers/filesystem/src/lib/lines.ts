@@ -42,6 +42,8 @@ export interface ForwardOptions {
   maxBytes: number;
   signal?: AbortSignal;
   chunkSize?: number;
+  /** Bytes the caller already read from the start of the file (e.g. to sniff for binary content): not read again. */
+  startOfFile?: Buffer;
 }
 
 /** Reads lines [startLine, startLine + maxLines) within maxBytes. Scans only as far as needed. */
@@ -64,9 +66,16 @@ export async function readLinesForward(handle: FileHandle, options: ForwardOptio
   let heldStart = 0;
   let heldLength = 0;
 
+  let startOfFile = options.startOfFile;
   scan: for (;;) {
     signal?.throwIfAborted();
-    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+    let bytesRead: number;
+    if (pos === 0 && startOfFile && startOfFile.length > 0) {
+      bytesRead = startOfFile.copy(buf, 0, 0, Math.min(startOfFile.length, buf.length));
+      startOfFile = undefined;
+    } else {
+      ({ bytesRead } = await handle.read(buf, 0, buf.length, pos));
+    }
     scanned += bytesRead;
     if (bytesRead === 0) {
       eof = true;

@@ -5,7 +5,7 @@
  */
 import { openForRead, type PathSandbox, ToolError } from '@portico/protocol';
 import { isBinary, SNIFF_BYTES } from '../lib/content-type.js';
-import { readLastLines, readLinesForward, readRange } from '../lib/lines.js';
+import { CHUNK_SIZE, readLastLines, readLinesForward, readRange } from '../lib/lines.js';
 
 export interface TextReadRequest {
   head?: number | undefined;
@@ -47,8 +47,11 @@ export async function readTextFile(sandbox: PathSandbox, input: string, request:
   validateReadRequest(request);
   const { handle, resolved, stats } = await openForRead(sandbox, input);
   try {
-    const sniff = await readRange(handle, 0, Math.min(SNIFF_BYTES, stats.size));
-    if (isBinary(sniff)) {
+    // A forward read from the top starts with the chunk it would read first, so the sniff costs no extra read;
+    // tail and offset reads sniff only the first few KiB.
+    const fromTop = request.tail === undefined && (request.offset ?? 1) === 1;
+    const sniff = await readRange(handle, 0, Math.min(fromTop ? CHUNK_SIZE : SNIFF_BYTES, stats.size));
+    if (isBinary(sniff.subarray(0, SNIFF_BYTES))) {
       throw new ToolError(`"${input}" is a binary file (${stats.size} bytes), not text.`, {
         code: 'binary_file',
         hint: 'use read_media_file to get it as an image, audio or embedded resource, or get_file_info for its type and size.',
@@ -64,6 +67,7 @@ export async function readTextFile(sandbox: PathSandbox, input: string, request:
       ...(maxLines !== undefined ? { maxLines } : {}),
       maxBytes: request.maxBytes,
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(fromTop ? { startOfFile: sniff } : {}),
     });
     if (slice.lineCount === 0 && (request.offset ?? 1) > 1) {
       throw new ToolError(`offset ${request.offset} is past the end of "${input}".`, { code: 'out_of_range', hint: 'use a smaller offset, or tail to read the last lines.' });
