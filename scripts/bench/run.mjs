@@ -7,8 +7,9 @@
  * load on the machine hits every contender alike. Prints a markdown table and writes it, with the raw JSON,
  * under bench/results/ (gitignored). Every load is bounded and stays on loopback. Linux only (/proc).
  *
- * Names: coldstart, stdio (latency, throughput, RSS), search, tree, list, read, http, postgres, sqlite.
- * Build first: `pnpm build` (needs servers/filesystem/dist, servers/postgres/dist and servers/sqlite/dist).
+ * Names: coldstart, stdio (latency, throughput, RSS), search, tree, list, read, http, postgres, sqlite, git, fetch.
+ * Build first: `pnpm build` (needs the built servers: filesystem, postgres, sqlite, git and fetch).
+ * git and fetch have no official TypeScript server; their own scripts (servers/<name>/bench) run and are summarised.
  * The sqlite comparator is installed on first use into bench/.cache (see sqlite.mjs).
  */
 import { spawnSync, spawn } from 'node:child_process';
@@ -30,7 +31,7 @@ const quick = argv.includes('--quick');
 const againstIndex = argv.indexOf('--against');
 const against = againstIndex >= 0 ? argv[againstIndex + 1] : 'all';
 const names = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--against');
-const ALL = ['coldstart', 'stdio', 'search', 'tree', 'list', 'read', 'http', 'postgres', 'sqlite'];
+const ALL = ['coldstart', 'stdio', 'search', 'tree', 'list', 'read', 'http', 'postgres', 'sqlite', 'git', 'fetch'];
 const selected = names.length ? names : ALL;
 for (const n of selected) if (!ALL.includes(n)) throw new Error(`unknown benchmark "${n}"; known: ${ALL.join(', ')}`);
 const withOfficial = against === 'all' || against === 'official';
@@ -313,7 +314,7 @@ async function benchTree() {
   await fsOperation({
     label: 'directory_tree of 20,000 entries',
     dir,
-    rounds: quick ? 3 : 7,
+    rounds: quick ? 3 : 15,
     portico: ['directory_tree', { path: dir, maxEntries: 200_000 }],
     official: ['directory_tree', { path: dir }],
     floor: ['find', [dir]],
@@ -327,7 +328,7 @@ async function benchList() {
   await fsOperation({
     label: 'list_directory_with_sizes of 10,000 entries',
     dir,
-    rounds: quick ? 3 : 5,
+    rounds: quick ? 3 : 9,
     portico: ['list_directory_with_sizes', { path: dir, maxEntries: 100_000 }],
     official: ['list_directory_with_sizes', { path: dir }],
     floor: ['ls', ['-l', dir]],
@@ -344,7 +345,7 @@ async function benchRead() {
     await fsOperation({
       label: `read_text_file ${which} 10 of a 1 GiB sparse file`,
       dir,
-      rounds: quick ? 5 : 10,
+      rounds: quick ? 10 : 30,
       portico: ['read_text_file', { path, [which]: n }],
       official: ['read_text_file', { path, [which]: n }],
       floor: [which, ['-n', String(n), path]],
@@ -571,6 +572,68 @@ async function benchPostgres() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+/**
+ * Runs a server's own benchmark script (built bin, real MCP client over stdio) and returns the JSON it prints
+ * after its table. git and fetch have no official TypeScript server to put beside them; the floors are the
+ * git CLI itself (git) and none (fetch: the first page's cost is the download and conversion).
+ */
+function serverScript(name, script) {
+  if (!existsSync(join(repo, `servers/${name}/dist/cli.js`))) throw new Error(`servers/${name}/dist is missing: build it first`);
+  const r = spawnSync(process.execPath, [join(repo, `servers/${name}`, script)], { cwd: join(repo, `servers/${name}`), encoding: 'utf8', timeout: 5 * 60_000, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${name} bench failed (${r.status ?? r.signal}): ${(r.stderr ?? '').slice(-1500)}`);
+  const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('\n{') + 1));
+  raw[name] = json;
+  return json;
+}
+
+const NO_OFFICIAL = 'no official TypeScript server';
+
+async function benchGit() {
+  const { results } = serverScript('git', 'bench/log-status.mjs');
+  const by = (label) => results.find((r) => r.label.startsWith(label));
+  const cell = (r) => `${fmt(r.median_ms, 0)} ms (min ${fmt(r.min_ms, 0)}, max ${fmt(r.max_ms, 0)})`;
+  const floors = { 'git_log one page of 1,000 commits': by('baseline: git log -n 1000'), 'git_status, 50,000 files, 100 modified': by('baseline: git status') };
+  for (const r of results.filter((x) => !x.label.startsWith('baseline'))) {
+    const floor = floors[r.label];
+    row({
+      benchmark: `git: ${r.label}${r.pages ? ` (${r.pages} pages)` : ''}`,
+      portico: cell(r),
+      official: NO_OFFICIAL,
+      floor: floor ? `${cell(floor)} [${floor.label.replace(/^baseline: /, '').replace(/ \(.*$/, '')}]` : 'n/a',
+      ratio: floor ? `${fmt(r.median_ms / floor.median_ms, 2)}x floor` : '',
+      target: 'recorded (issue 6 sets no figure)',
+      met: 'n/a',
+    });
+  }
+}
+
+async function benchFetch() {
+  const { conversion, paging } = serverScript('fetch', 'bench/run.mjs');
+  for (const c of conversion) {
+    row({
+      benchmark: `fetch: HTML → Markdown of a ${fmt(c.htmlBytes / 1024, 0)} KiB page (in process)`,
+      portico: `${fmt(c.medianWallMs, 0)} ms (CPU ${fmt(c.medianCpuMs, 0)} ms; ${fmt(c.markdownChars / 1024, 0)} KiB Markdown; ${c.runs} runs)`,
+      official: NO_OFFICIAL,
+      floor: 'n/a',
+      ratio: '',
+      target: 'recorded (issue 9 sets no figure)',
+      met: 'n/a',
+    });
+  }
+  for (const p of paging) {
+    row({
+      benchmark: `fetch: pages of a ${fmt(p.pageBytes / 1024, 0)} KiB page over stdio, ${p.mode}`,
+      portico: `first page ${fmt(p.firstPageMs, 0)} ms, later pages ${fmt(p.laterPageMedianMs, 1)} ms (median of ${p.laterPages}); ${p.downloads} download(s)`,
+      official: NO_OFFICIAL,
+      floor: 'n/a',
+      ratio: '',
+      target: 'recorded (issue 9 sets no figure)',
+      met: 'n/a',
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 async function benchSqlite() {
   const PORTICO_SQLITE = join(repo, 'servers/sqlite/dist/cli.js');
   if (!existsSync(PORTICO_SQLITE)) throw new Error(`${PORTICO_SQLITE} is missing: build servers/sqlite first`);
@@ -652,7 +715,7 @@ async function benchSqlite() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-const BENCHES = { coldstart: benchColdstart, stdio: benchStdio, search: benchSearch, tree: benchTree, list: benchList, read: benchRead, http: benchHttp, postgres: benchPostgres, sqlite: benchSqlite };
+const BENCHES = { coldstart: benchColdstart, stdio: benchStdio, search: benchSearch, tree: benchTree, list: benchList, read: benchRead, http: benchHttp, postgres: benchPostgres, sqlite: benchSqlite, git: benchGit, fetch: benchFetch };
 const started = now();
 const failures = [];
 sampleLoad('start');
