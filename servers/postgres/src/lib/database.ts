@@ -5,6 +5,8 @@
  * (and search_path with a schema allow-list); the statement over the extended protocol through a cursor
  * (the protocol itself refuses a second statement, and rows arrive in batches so a huge result never sits
  * in memory); then ROLLBACK. Writes: the same with BEGIN READ WRITE and COMMIT, or ROLLBACK for a dry run.
+ * The query tool's single statement takes `readStatement`: the same transaction, pipelined (pipelined-read.ts)
+ * so that BEGIN, the SET LOCALs and the first batch share one round trip, and the ROLLBACK is not waited for.
  *
  * A connection that failed at the socket level is destroyed rather than returned to the pool, so a dropped
  * connection costs one failed call at most; a call that finds a dead idle connection before its statement was
@@ -15,6 +17,7 @@ import Cursor from 'pg-cursor';
 import { DbError, isConnectionError, toDbError } from './errors.js';
 import { capCell, resultTypes, typeName, uniqueColumnKeys, type ColumnInfo } from './values.js';
 import { describeTarget, type ConnectionTarget } from './connection.js';
+import { PipelinedRead, type RowSource } from './pipelined-read.js';
 
 export interface DatabaseOptions {
   connectionString: string;
@@ -145,6 +148,54 @@ export class Database {
     return this.transaction('read', work, options);
   }
 
+  /**
+   * One user statement read through a cursor in its own read-only transaction: what `read` with
+   * `session.cursor` does, with the same settings and caps, but pipelined (see pipelined-read.ts): BEGIN, the
+   * SET LOCALs and the first batch leave in one write, and the ROLLBACK is sent right after the last batch
+   * without waiting for its answer; the connection goes back to the pool once the answer is in (or is thrown
+   * away if it never comes).
+   */
+  async readStatement(sql: string, options: CursorReadOptions): Promise<CursorResult> {
+    if (this.closed) throw new DbError('the server is shutting down.', 'connection', 'call again after it restarts.');
+    const { signal } = options;
+    for (let attempt = 0; ; attempt += 1) {
+      const client = await this.connect(signal);
+      const pipeline = new PipelinedRead(this.beginStatements('read'), sql);
+      let broken: Error | undefined;
+      let releasedLater = false;
+      const cancel = () => void this.cancelBackend(client);
+      signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        client.query(pipeline);
+        const result = await collectRows(pipeline, options);
+        releasedLater = true;
+        // A ROLLBACK that is not confirmed in time (or a connection that fails) costs the connection, not the call.
+        withTimeout(pipeline.close(), CURSOR_CLOSE_TIMEOUT_MS).then(
+          () => client.release(),
+          (error: Error) => client.release(error),
+        );
+        return result;
+      } catch (error) {
+        if (isConnectionError(error)) {
+          broken = error as Error;
+          // A connection that died while idle in the pool fails before BEGIN is confirmed: retry once. (Even if
+          // the statement did reach the server, it ran in a read-only transaction that the disconnect rolled back.)
+          if (!pipeline.begun && attempt === 0 && !signal?.aborted) continue;
+        } else {
+          // Ends the exchange (rolling back) when the failure was on this side, e.g. a cancelled call between
+          // batches; after a server error the transaction is aborted and still needs its ROLLBACK.
+          await withTimeout(pipeline.close(), CURSOR_CLOSE_TIMEOUT_MS).catch((closeError: Error) => (broken = closeError));
+          if (!broken && !pipeline.rolledBack) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        }
+        if (error instanceof DbError) throw error;
+        throw toDbError(error, { where: this.where, sql, statementTimeoutMs: this.statementTimeoutMs });
+      } finally {
+        signal?.removeEventListener('abort', cancel);
+        if (!releasedLater) client.release(broken ?? false);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -167,6 +218,12 @@ export class Database {
   }
 
   private beginSql(mode: TransactionMode): string {
+    // Our own text only (numbers and quoted identifiers), sent as one simple-protocol round trip.
+    return this.beginStatements(mode).join('; ');
+  }
+
+  /** BEGIN and the SET LOCALs every transaction starts with. */
+  private beginStatements(mode: TransactionMode): string[] {
     const statementTimeout = this.statementTimeoutMs;
     const lockTimeout = Math.min(statementTimeout, MAX_LOCK_TIMEOUT_MS);
     // Idle inside our own transaction only happens between cursor batches; a stuck client is cut loose soon.
@@ -178,8 +235,7 @@ export class Database {
       `SET LOCAL idle_in_transaction_session_timeout = ${idleTimeout}`,
     ];
     if (this.schemas?.length) parts.push(`SET LOCAL search_path = ${this.schemas.map(quoteIdentifier).join(', ')}`);
-    // Our own text only (numbers and quoted identifiers), sent as one simple-protocol round trip.
-    return parts.join('; ');
+    return parts;
   }
 
   /** Best effort: asks the server to cancel what the given client's backend is running. */
@@ -218,6 +274,39 @@ export function quoteIdentifier(name: string): string {
 
 async function readCursor(client: pg.PoolClient, sql: string, options: CursorReadOptions): Promise<CursorResult> {
   const cursor = client.query(new Cursor(sql, [], { rowMode: 'array', types: resultTypes }));
+  const source: RowSource = {
+    read: (n) =>
+      new Promise((resolve, reject) => {
+        cursor.read(n, (error, batch, result) => {
+          if (error) return reject(error);
+          const rows = batch as unknown as unknown[][];
+          const done = rows.length < n;
+          const r = result as pg.QueryResult | undefined;
+          resolve({
+            rows,
+            fields: r?.fields,
+            done,
+            command: done ? (r?.command ?? null) : null,
+            rowCount: done && typeof r?.rowCount === 'number' ? r.rowCount : null,
+          });
+        });
+      }),
+  };
+  let failure: unknown;
+  try {
+    return await collectRows(source, options);
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    // Closing the portal stops the query on the server; remaining rows are never sent. On a dead socket there
+    // is nothing to close (and no reply would ever come): the transaction layer discards the connection.
+    if (!isConnectionError(failure)) await withTimeout(cursor.close(), CURSOR_CLOSE_TIMEOUT_MS).catch(() => {});
+  }
+}
+
+/** Reads a statement's rows batch by batch within the caps; never asks for more than one row past the cap. */
+async function collectRows(source: RowSource, options: CursorReadOptions): Promise<CursorResult> {
   const maxCellChars = options.maxCellChars ?? DEFAULT_CELL_CHARS;
   const rows: Record<string, unknown>[] = [];
   let keys: string[] | undefined;
@@ -238,77 +327,58 @@ async function readCursor(client: pg.PoolClient, sql: string, options: CursorRea
     if (seenRows > 0) batchRows = Math.max(MIN_BATCH_ROWS, Math.min(MAX_BATCH_ROWS, Math.floor(BATCH_BYTES / Math.max(1, seenBytes / seenRows))));
     return batchRows;
   };
+  const readBatch = async (n: number) => {
+    const batch = await source.read(n);
+    if (!keys && batch.fields) {
+      keys = uniqueColumnKeys(batch.fields.map((f) => f.name));
+      columns = batch.fields.map((f, i) => ({ name: keys![i]!, type: typeName(f.dataTypeID) }));
+    }
+    if (batch.done) {
+      finished = true;
+      command = batch.command;
+      rowCount = batch.rowCount;
+    }
+    return batch.rows;
+  };
 
-  const readBatch = (n: number) =>
-    new Promise<{ batch: unknown[][]; result: pg.QueryResult }>((resolve, reject) => {
-      cursor.read(n, (error, batch, result) => (error ? reject(error) : resolve({ batch: batch as unknown as unknown[][], result: result as pg.QueryResult })));
-    });
-
-  let failure: unknown;
-  try {
-    // Skipped rows are fetched in batches and dropped at once: bounded memory, bounded by the statement timeout.
-    while (toSkip > 0) {
-      options.signal?.throwIfAborted();
-      const { batch } = await readBatch(Math.min(nextBatch(), toSkip));
-      if (batch.length === 0) break;
-      seenBytes += Buffer.byteLength(JSON.stringify(batch));
-      seenRows += batch.length;
-      toSkip -= batch.length;
+  // Skipped rows are fetched in batches and dropped at once: bounded memory, bounded by the statement timeout.
+  while (toSkip > 0 && !finished) {
+    options.signal?.throwIfAborted();
+    const batch = await readBatch(Math.min(nextBatch(), toSkip));
+    seenBytes += Buffer.byteLength(JSON.stringify(batch));
+    seenRows += batch.length;
+    toSkip -= batch.length;
+  }
+  while (!finished && truncatedBy === null) {
+    options.signal?.throwIfAborted();
+    // One row beyond the cap tells us whether there are more, without fetching them all.
+    const batch = await readBatch(Math.min(nextBatch(), options.maxRows + 1 - rows.length));
+    for (const values of batch) {
+      if (rows.length >= options.maxRows) {
+        truncatedBy = 'rows';
+        break;
+      }
+      const row: Record<string, unknown> = {};
+      values.forEach((value, i) => {
+        const capped = capCell(value, maxCellChars);
+        if (capped.cut) cellsCut += 1;
+        row[keys?.[i] ?? `column_${i + 1}`] = capped.value;
+      });
+      const size = Buffer.byteLength(JSON.stringify(row));
+      // The first row is always returned (its long cells are cut), so a result is never empty for size alone.
+      if (rows.length > 0 && bytes + size > options.maxBytes) {
+        truncatedBy = 'bytes';
+        break;
+      }
+      bytes += size;
+      seenBytes += size;
+      seenRows += 1;
+      rows.push(row);
     }
-    while (!finished && truncatedBy === null) {
-      options.signal?.throwIfAborted();
-      // One row beyond the cap tells us whether there are more, without fetching them all.
-      const want = Math.min(nextBatch(), options.maxRows + 1 - rows.length);
-      const { batch, result } = await readBatch(want);
-      if (!keys && result?.fields) {
-        keys = uniqueColumnKeys(result.fields.map((f) => f.name));
-        columns = result.fields.map((f, i) => ({ name: keys![i]!, type: typeName(f.dataTypeID) }));
-      }
-      if (batch.length < want) finished = true;
-      for (const values of batch) {
-        if (rows.length >= options.maxRows) {
-          truncatedBy = 'rows';
-          break;
-        }
-        const row: Record<string, unknown> = {};
-        values.forEach((value, i) => {
-          const capped = capCell(value, maxCellChars);
-          if (capped.cut) cellsCut += 1;
-          row[keys?.[i] ?? `column_${i + 1}`] = capped.value;
-        });
-        const size = Buffer.byteLength(JSON.stringify(row));
-        // The first row is always returned (its long cells are cut), so a result is never empty for size alone.
-        if (rows.length > 0 && bytes + size > options.maxBytes) {
-          truncatedBy = 'bytes';
-          break;
-        }
-        bytes += size;
-        seenBytes += size;
-        seenRows += 1;
-        rows.push(row);
-      }
-      if (finished && result) {
-        command = result.command ?? null;
-        rowCount = typeof result.rowCount === 'number' ? result.rowCount : null;
-      }
-    }
-    while (options.drain && !finished) {
-      options.signal?.throwIfAborted();
-      const want = nextBatch();
-      const { batch, result } = await readBatch(want);
-      if (batch.length < want) {
-        finished = true;
-        command = result?.command ?? null;
-        rowCount = typeof result?.rowCount === 'number' ? result.rowCount : null;
-      }
-    }
-  } catch (error) {
-    failure = error;
-    throw error;
-  } finally {
-    // Closing the portal stops the query on the server; remaining rows are never sent. On a dead socket there
-    // is nothing to close (and no reply would ever come): the transaction layer discards the connection.
-    if (!isConnectionError(failure)) await withTimeout(cursor.close(), CURSOR_CLOSE_TIMEOUT_MS).catch(() => {});
+  }
+  while (options.drain && !finished) {
+    options.signal?.throwIfAborted();
+    await readBatch(nextBatch());
   }
   return { columns, rows, truncated: truncatedBy !== null, truncatedBy, command, rowCount, cellsCut };
 }

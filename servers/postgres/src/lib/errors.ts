@@ -46,7 +46,8 @@ interface PgErrorFields {
 export function isConnectionError(error: unknown): boolean {
   const e = error as PgErrorFields & { code?: string };
   if (!e || typeof e !== 'object') return false;
-  const code = e.code ?? '';
+  // Only string codes are SQLSTATEs or socket errors (an AbortError's DOMException code is the number 20).
+  const code = typeof e.code === 'string' ? e.code : '';
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED'].includes(code)) return true;
   // 57P01 admin shutdown (pg_terminate_backend), 57P02 crash shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
   if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08')) return true;
@@ -58,7 +59,7 @@ export function isConnectionError(error: unknown): boolean {
 export function toDbError(error: unknown, context: { where: string; sql?: string; statementTimeoutMs?: number }): DbError {
   if (error instanceof DbError) return error;
   const e = (error ?? {}) as PgErrorFields;
-  const code = e.code ?? '';
+  const code = typeof e.code === 'string' ? e.code : '';
   const raw = (e.message ?? String(error)).trim();
   const detail = e.detail ? ` (${e.detail})` : '';
   const serverHint = e.hint ? ` ${e.hint}` : '';

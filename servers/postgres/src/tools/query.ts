@@ -34,7 +34,7 @@ export const query = defineTool({
       deps,
       async () => {
         await checkStatement(sql, 'read', { schemas: settings.schemas });
-        return db.read((session) => session.cursor(sql, { maxRows, maxBytes: settings.maxBytes, offset, signal }), { signal, sql });
+        return db.readStatement(sql, { maxRows, maxBytes: settings.maxBytes, offset, signal });
       },
       sql,
     );
