@@ -6,6 +6,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { stringifyMessage } from './known-json.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -115,7 +116,7 @@ export class ResilientStdioTransport implements Transport {
   private write(value: unknown): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      const ok = this.output.write(`${JSON.stringify(value)}\n`);
+      const ok = this.output.write(stringifyMessage(value, '\n'));
       if (ok) resolve();
       else this.output.once('drain', () => resolve());
     });

@@ -162,6 +162,11 @@ describe('listing and searching', () => {
       { name: 'a.ts', type: 'file' },
       { name: 'lib', type: 'directory', children: [{ name: 'b.ts', type: 'file' }] },
     ]);
+    // The stdio transport splices the text's JSON in as structuredContent.tree: both must carry the same tree.
+    expect(S(r)).toMatchObject({ tree: JSON.parse(textOf(r)), entries: 3, truncated: false });
+    // Exactly maxEntries entries is a whole tree, not a cut one.
+    expect(S(await ok('directory_tree', { path: 'src', maxEntries: 3 }))).toMatchObject({ entries: 3, truncated: false });
+    expect(S(await ok('directory_tree', { path: 'src', maxEntries: 2 }))).toMatchObject({ entries: 2, truncated: true });
     const ex = JSON.parse(textOf(await ok('directory_tree', { path: '.', excludePatterns: ['node_modules', 'src', '*.log', 'docs'] }))) as Array<{ name: string }>;
     expect(ex.map((e) => e.name)).not.toContain('node_modules');
     expect(ex.map((e) => e.name)).not.toContain('debug.log');

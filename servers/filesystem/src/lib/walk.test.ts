@@ -1,5 +1,5 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@portico/test-utils';
 import { compileGlob, compileGlobList, dirMayContain, PatternError, staticBase } from './glob.js';
@@ -69,6 +69,27 @@ describe('Walker', () => {
     const exclude = compileGlobList(['node_modules', '*.log', '.git'])!;
     const rels = (await collect(new Walker(dir.path, { exclude }))).map((e) => e.rel);
     expect(rels.some((r) => r.startsWith('node_modules') || r.endsWith('.log') || r.startsWith('.git/'))).toBe(false);
+  });
+
+  it('directories() gives each directory once, parent first, with names and types in step and the same entries as entries()', async () => {
+    const exclude = compileGlobList(['node_modules'])!;
+    const listings = [];
+    for await (const listing of new Walker(dir.path, { exclude }).directories()) listings.push(listing);
+    expect(listings.map((l) => l.rel)).toEqual(['', '.git', 'build', 'src', 'src/lib']);
+    const src = listings.find((l) => l.rel === 'src')!;
+    expect(src).toEqual({ rel: 'src', absPrefix: join(dir.path, 'src') + sep, depth: 2, names: ['a.ts', 'escape', 'lib'], types: ['file', 'symlink', 'directory'] });
+    expect(listings[0]!.names).not.toContain('node_modules');
+    const fromListings = listings.flatMap((l) => l.names.map((name, i) => `${l.absPrefix}${name}:${l.types[i]}:${l.depth}`));
+    const fromEntries = (await collect(new Walker(dir.path, { exclude }))).map((e) => `${e.abs}:${e.type}:${e.depth}`);
+    expect(fromListings).toEqual(fromEntries);
+  });
+
+  it('directories() leaves out a directory whose entries are all excluded', async () => {
+    const exclude = compileGlobList(['*.js', 'HEAD'])!;
+    const rels = [];
+    for await (const listing of new Walker(dir.path, { exclude }).directories()) rels.push(listing.rel);
+    // node_modules/pkg, build and .git hold only excluded files; their parents still list them.
+    expect(rels).toEqual(['', 'node_modules', 'src', 'src/lib']);
   });
 
   it('stops on abort', async () => {

@@ -32,6 +32,19 @@ export interface WalkEntry {
   depth: number;
 }
 
+/** One directory's kept entries (see Walker.directories). */
+export interface DirectoryListing {
+  /** The directory's path relative to the walk root, with `/` separators ('' for the root itself). */
+  rel: string;
+  /** The directory's absolute path ending in a separator: absPrefix + name is an entry's absolute path. */
+  absPrefix: string;
+  /** Depth of the entries (1 for the root's direct children). */
+  depth: number;
+  /** Entry names in name order; types[i] is names[i]'s type. */
+  names: string[];
+  types: EntryType[];
+}
+
 export interface WalkOptions {
   /** Deepest level to report (1 = only direct children). Default: unlimited. */
   maxDepth?: number;
@@ -76,7 +89,7 @@ export class Walker {
     private readonly options: WalkOptions = {},
   ) {}
 
-  /** Entries one by one (convenient); see batches() for the fast path. */
+  /** Entries one by one (convenient); see batches() and directories() for the fast paths. */
   async *entries(): AsyncGenerator<WalkEntry> {
     for await (const batch of this.batches()) yield* batch;
   }
@@ -86,7 +99,16 @@ export class Walker {
    * time keeps the async-iteration overhead per directory, not per file (a 100k-file tree has ~1k dirs).
    */
   async *batches(): AsyncGenerator<WalkEntry[]> {
-    const { maxDepth = Number.POSITIVE_INFINITY, respectGitignore = false, exclude, descendInto, signal } = this.options;
+    for await (const listing of this.directories()) yield toEntries(listing);
+  }
+
+  /**
+   * Each directory's kept entries as parallel name and type arrays, in walk order (a directory's listing, then
+   * its subdirectories' in name order), skipping directories with nothing kept. The cheapest way through a big
+   * tree: no object or path string per entry, so callers build paths only for what they keep.
+   */
+  async *directories(): AsyncGenerator<DirectoryListing> {
+    const { maxDepth = Number.POSITIVE_INFINITY, respectGitignore = false, signal } = this.options;
     const rootLayers: IgnoreLayer[] = [];
     if (respectGitignore) {
       for (const dir of this.options.gitignoreAncestors ?? []) {
@@ -112,35 +134,54 @@ export class Walker {
       if (!listing) continue;
       entriesSinceYield += listing.length;
       this.stats.directoriesRead += 1;
+      this.stats.entriesSeen += listing.length;
       let layers = dir.layers;
       if (respectGitignore && listing.some((d) => d.name === '.gitignore' && d.isFile())) {
         const layer = await loadGitignore(dirAbs);
         if (layer) layers = [...layers, layer];
       }
-      const subdirs: string[] = [];
-      const batch: WalkEntry[] = [];
       // Plain concatenation: dirAbs is already normalised, and path.join per entry is measurably slow.
-      const prefix = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
-      for (const dirent of listing) {
-        const rel = dir.rel === '' ? dirent.name : `${dir.rel}/${dirent.name}`;
-        const type = typeOf(dirent);
-        this.stats.entriesSeen += 1;
-        if (respectGitignore) {
-          if (type === 'directory' && dirent.name === '.git') continue;
-          if (layers.length > 0 && isIgnored(layers, prefix + dirent.name, type === 'directory')) {
-            this.stats.ignoredByGitignore += 1;
-            continue;
-          }
-        }
-        if (exclude?.(rel, dirent.name)) continue;
-        batch.push({ rel, abs: prefix + dirent.name, name: dirent.name, type, depth: dir.depth });
-        if (type === 'directory' && dir.depth < maxDepth && (!descendInto || descendInto(rel))) subdirs.push(rel);
-      }
+      const absPrefix = dirAbs.endsWith(sep) ? dirAbs : dirAbs + sep;
+      const kept = this.keepEntries(listing, dir.rel, absPrefix, layers, dir.depth < maxDepth);
       this.options.onProgress?.(this.stats.entriesSeen);
-      if (batch.length > 0) yield batch;
+      if (kept.names.length > 0) yield { rel: dir.rel, absPrefix, depth: dir.depth, names: kept.names, types: kept.types };
       // Push in reverse so the first subdirectory (by name) is walked first.
-      for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, depth: dir.depth + 1, layers });
+      for (let i = kept.subdirs.length - 1; i >= 0; i--) stack.push({ rel: kept.subdirs[i]!, depth: dir.depth + 1, layers });
     }
+  }
+
+  /**
+   * The entries of one listing that pass .gitignore and the exclusions, and the subdirectories to walk next.
+   * Kept out of the async generator on purpose: V8 does not optimise a loop inside a generator until the whole
+   * generator is, which takes several calls, while a plain function's loop is optimised during the first (the
+   * first five directory_tree calls of 20,000 entries on a fresh server went from 53–64 ms to 28–48 ms).
+   */
+  private keepEntries(listing: Dirent[], dirRel: string, absPrefix: string, layers: IgnoreLayer[], descend: boolean) {
+    const { respectGitignore = false, exclude, descendInto } = this.options;
+    const relPrefix = dirRel === '' ? '' : `${dirRel}/`;
+    const names: string[] = [];
+    const types: EntryType[] = [];
+    const subdirs: string[] = [];
+    for (const dirent of listing) {
+      const name = dirent.name;
+      const type = typeOf(dirent);
+      if (respectGitignore) {
+        if (type === 'directory' && name === '.git') continue;
+        if (layers.length > 0 && isIgnored(layers, absPrefix + name, type === 'directory')) {
+          this.stats.ignoredByGitignore += 1;
+          continue;
+        }
+      }
+      // The relative path is built only when something needs it: a filter, or a directory to descend into.
+      if (exclude?.(relPrefix + name, name)) continue;
+      names.push(name);
+      types.push(type);
+      if (type === 'directory' && descend) {
+        const rel = relPrefix + name;
+        if (!descendInto || descendInto(rel)) subdirs.push(rel);
+      }
+    }
+    return { names, types, subdirs };
   }
 
   /** Reads one directory, sorted by name; undefined when it cannot be read or is no longer what it was. */
@@ -161,6 +202,16 @@ export class Walker {
     }
     return listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+function toEntries(listing: DirectoryListing): WalkEntry[] {
+  const relPrefix = listing.rel === '' ? '' : `${listing.rel}/`;
+  const batch: WalkEntry[] = new Array(listing.names.length);
+  for (let i = 0; i < listing.names.length; i++) {
+    const name = listing.names[i]!;
+    batch[i] = { rel: relPrefix + name, abs: listing.absPrefix + name, name, type: listing.types[i]!, depth: listing.depth };
+  }
+  return batch;
 }
 
 function yieldToEventLoop(): Promise<void> {

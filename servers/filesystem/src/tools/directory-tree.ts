@@ -1,6 +1,6 @@
-import { defineTool, z } from '@portico/protocol';
+import { defineTool, rememberJson, z } from '@portico/protocol';
 import { compileGlobList } from '../lib/glob.js';
-import { type WalkEntry, Walker } from '../lib/walk.js';
+import { type DirectoryListing, Walker } from '../lib/walk.js';
 import { type Ctx, guard, progressReporter, READER, requestSandbox } from './common.js';
 import { resolveWalkRoot } from './walk-root.js';
 
@@ -47,30 +47,28 @@ export const directoryTreeTool = defineTool({
         onProgress: progressReporter(ctx, 'entries seen'),
       });
       const top: TreeNode[] = [];
+      // Children arrays of the directories met so far, by walk-root-relative path; the walk lists a directory
+      // before anything inside it, so each listing's parent is already here.
       const dirs = new Map<string, TreeNode[]>([['', top]]);
       let count = 0;
       let truncated = false;
-      walk: for await (const batch of walker.batches()) {
-        // A batch is one directory's entries, so the parent is looked up once per directory, not per entry.
-        const siblings = dirs.get(parentOf(batch[0]!));
+      for await (const listing of walker.directories()) {
+        const siblings = dirs.get(listing.rel);
         if (!siblings) continue;
-        for (const entry of batch) {
-          if (count >= maxEntries) {
-            truncated = true;
-            break walk;
-          }
-          const node: TreeNode = { name: entry.name, type: entry.type };
-          if (entry.type === 'directory') {
-            node.children = [];
-            dirs.set(entry.rel, node.children);
-          }
-          siblings.push(node);
-          count += 1;
+        const take = Math.min(listing.names.length, maxEntries - count);
+        addNodes(listing, take, siblings, dirs);
+        count += take;
+        if (take < listing.names.length) {
+          truncated = true;
+          break;
         }
       }
       // Compact JSON: the same tree as the official server's pretty-printed text at half the size (fewer
       // tokens for the model, less to serialise and send); structuredContent carries it as data anyway.
       const json = JSON.stringify(top);
+      // The same JSON is structuredContent.tree: the stdio transport splices it in instead of serialising the
+      // tree a second time.
+      rememberJson(top, json);
       const note = truncated
         ? `\n[Tree cut at ${count} entries. Pass a larger maxEntries, a smaller maxDepth, excludePatterns, or a subdirectory as path.]`
         : '';
@@ -79,7 +77,22 @@ export const directoryTreeTool = defineTool({
   },
 });
 
-/** The walk-root-relative path of an entry's directory ('' for the root's own children). */
-function parentOf(entry: WalkEntry): string {
-  return entry.rel.length === entry.name.length ? '' : entry.rel.slice(0, entry.rel.length - entry.name.length - 1);
+/**
+ * Appends a listing's first `take` entries to their parent's children and records each directory's own
+ * children array. A plain function because V8 optimises its loop at once; inside the async handler it would
+ * stay unoptimised for the first several calls.
+ */
+function addNodes(listing: DirectoryListing, take: number, siblings: TreeNode[], dirs: Map<string, TreeNode[]>): void {
+  const { names, types } = listing;
+  const relPrefix = listing.rel === '' ? '' : `${listing.rel}/`;
+  for (let i = 0; i < take; i++) {
+    const type = types[i]!;
+    if (type === 'directory') {
+      const children: TreeNode[] = [];
+      siblings.push({ name: names[i]!, type, children });
+      dirs.set(relPrefix + names[i]!, children);
+    } else {
+      siblings.push({ name: names[i]!, type });
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { defineTool, z } from '@portico/protocol';
-import { compileGlob, compileGlobList, dirMayContain, staticBase } from '../lib/glob.js';
-import { Walker } from '../lib/walk.js';
+import { compileGlob, compileGlobList, dirMayContain, type PathMatcher, staticBase } from '../lib/glob.js';
+import { type DirectoryListing, Walker } from '../lib/walk.js';
 import { type Ctx, guard, progressReporter, READER, requestSandbox } from './common.js';
 import { resolveWalkRoot } from './walk-root.js';
 
@@ -45,14 +45,10 @@ export const searchFilesTool = defineTool({
       });
       const found: string[] = [];
       let truncated = false;
-      walk: for await (const batch of walker.batches()) {
-        for (const entry of batch) {
-          if (!matches(entry.rel, entry.name)) continue;
-          if (found.length >= maxResults) {
-            truncated = true;
-            break walk;
-          }
-          found.push(entry.abs);
+      for await (const listing of walker.directories()) {
+        if (!addMatches(listing, matches, found, maxResults)) {
+          truncated = true;
+          break;
         }
       }
       let text = found.length > 0 ? found.join('\n') : 'No matches found';
@@ -64,3 +60,18 @@ export const searchFilesTool = defineTool({
     });
   },
 });
+
+/**
+ * Appends the full paths of a listing's matching entries to `found`; false when maxResults was reached with
+ * a match left over. A plain function so V8 optimises the loop at once (inside the async handler it would
+ * not be for the first several calls).
+ */
+function addMatches(listing: DirectoryListing, matches: PathMatcher, found: string[], maxResults: number): boolean {
+  const relPrefix = listing.rel === '' ? '' : `${listing.rel}/`;
+  for (const name of listing.names) {
+    if (!matches(relPrefix + name, name)) continue;
+    if (found.length >= maxResults) return false;
+    found.push(listing.absPrefix + name);
+  }
+  return true;
+}

@@ -1,0 +1,71 @@
+/**
+ * Serialising JSON-RPC messages without serialising the same large value twice.
+ *
+ * A tool whose text is the JSON of a large part of its structured result (directory_tree's text is its tree)
+ * has already paid for JSON.stringify of that part once; the transport would pay again for the same bytes
+ * inside structuredContent. A tool can record the JSON it made with rememberJson(value, json), and
+ * stringifyMessage then splices that JSON in place of the value instead of serialising it again. A 20,000-entry
+ * tree saves ~3 ms of the ~30 ms its call costs.
+ *
+ * Only the direct fields of a tool result's structuredContent are looked up, by object identity: anything that
+ * copies the value on the way (secret redaction that changed something, a schema parse) loses the record and
+ * gets ordinary serialisation, so a record can be missed but never applied to the wrong value.
+ */
+
+const knownJson = new WeakMap<object, string>();
+
+/**
+ * Records that `json` is exactly JSON.stringify(value) and returns the value. The value must not change
+ * afterwards: the record is trusted, not re-checked.
+ */
+export function rememberJson<T extends object>(value: T, json: string): T {
+  knownJson.set(value, json);
+  return value;
+}
+
+/**
+ * JSON.stringify(message) + terminator, with remembered structuredContent fields of a result spliced in.
+ * (The terminator is part of the one join, so a megabyte answer is not copied again to add a newline.)
+ */
+export function stringifyMessage(message: unknown, terminator = ''): string {
+  return splicedResult(message, terminator) ?? JSON.stringify(message) + terminator;
+}
+
+function splicedResult(message: unknown, terminator: string): string | undefined {
+  if (!isPlainObject(message)) return undefined;
+  const result = message['result'];
+  if (!isPlainObject(result)) return undefined;
+  const structured = result['structuredContent'];
+  if (!isPlainObject(structured)) return undefined;
+  let remembered: Array<[string, string]> | undefined;
+  // Null prototype: a "__proto__" key is copied as data, as JSON.stringify would write it.
+  const others: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(structured)) {
+    const value = structured[key];
+    const json = value !== null && typeof value === 'object' ? knownJson.get(value) : undefined;
+    if (json === undefined) others[key] = value;
+    else (remembered ??= []).push([key, json]);
+  }
+  if (!remembered) return undefined;
+  const { result: _result, ...envelope } = message;
+  const { structuredContent: _structured, ...resultFields } = result;
+  // structuredContent is written last in the result and the result last in the message, so the text ends
+  // with the three closing braces of structuredContent, result and message; the remembered fields go in
+  // before them.
+  const head = JSON.stringify({ ...envelope, result: { ...resultFields, structuredContent: others } });
+  const parts = [head.slice(0, -3)];
+  let separator = Object.keys(others).length === 0 ? '' : ',';
+  for (const [key, json] of remembered) {
+    parts.push(separator, JSON.stringify(key), ':', json);
+    separator = ',';
+  }
+  parts.push('}}}', terminator);
+  return parts.join('');
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  // A toJSON method would change what JSON.stringify writes; such objects take the ordinary path.
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
