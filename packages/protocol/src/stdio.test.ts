@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { ResilientStdioTransport } from './stdio.js';
+import { encodeLine, ResilientStdioTransport } from './stdio.js';
 import { buildMcpServer } from './build-server.js';
 import { createLogger } from './logger.js';
 import { echoDeps, echoServer } from './test-fixtures/echo-server.js';
@@ -71,5 +71,24 @@ describe('stdio transport with malformed input', () => {
     // Every malformed request that had an id got an answer.
     expect(h.lines.filter((m) => (m as { id?: unknown }).id === 'dup').length).toBeGreaterThanOrEqual(1);
     await h.close();
+  });
+});
+
+describe('encodeLine', () => {
+  const long = (middle: string) => `{"text":"${'a'.repeat(70_000)}${middle}"}\n`;
+  it('gives exactly the UTF-8 bytes of every line, long or short, ASCII or not', () => {
+    for (const line of [long(''), long('ü'), long('ÿ'), long('Ł'), long('😀'), long('\ud800'), 'short ü\n', 'short\n']) {
+      const encoded = encodeLine(line);
+      const bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+      expect(bytes.equals(Buffer.from(line, 'utf8'))).toBe(true);
+    }
+  });
+
+  it('copies a long all-ASCII line as bytes and leaves other lines to the UTF-8 encoder', () => {
+    expect(Buffer.isBuffer(encodeLine(long('')))).toBe(true);
+    // 'Ł' would become 0x41 ('A') in Latin-1, 'ÿ' a lone 0xff byte: both must stay strings.
+    expect(typeof encodeLine(long('Ł'))).toBe('string');
+    expect(typeof encodeLine(long('ÿ'))).toBe('string');
+    expect(typeof encodeLine('short\n')).toBe('string');
   });
 });
