@@ -40,7 +40,7 @@ export const listDirectoryWithSizesTool = defineTool({
       const sandbox = await requestSandbox(ctx);
       const { resolved } = await resolveDirectory(sandbox, path);
       const listed = await listEntries(sandbox, resolved.path, { maxEntries, withSizes: true, signal: ctx.signal });
-      const entries = listed.entries.map((e) => ({ ...e, size: e.size ?? 0, modified: e.modified ?? '' }));
+      const entries = listed.entries;
       if (sortBy === 'size') entries.sort((a, b) => b.size - a.size || (a.name < b.name ? -1 : 1));
       const files = entries.filter((e) => e.type !== 'directory');
       const totalFiles = entries.filter((e) => e.type === 'file').length;

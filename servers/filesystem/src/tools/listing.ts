@@ -3,9 +3,9 @@
  * shown as links together with what they lead to (a file or directory inside the allowed directories, or
  * "outside" — never the outside path itself).
  */
-import { type Dirent, lstatSync, type Stats } from 'node:fs';
+import { type Dir, type Dirent, lstatSync, type Stats } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { type PathSandbox, ToolError } from '@portico/protocol';
 import { byName } from '../lib/format.js';
 
@@ -45,15 +45,35 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+/** An entry listed with sizes: size (0 for directories) and modification time always present. */
+export interface SizedEntry extends ListedEntry {
+  size: number;
+  modified: string;
+}
+
+export interface Listing<E extends ListedEntry> {
+  entries: E[];
+  truncated: boolean;
+  total: number;
+}
+
 /** Reads a directory (already resolved inside the sandbox), at most maxEntries entries, sorted by name. */
-export async function listEntries(sandbox: PathSandbox, dirPath: string, options: ListOptions): Promise<{ entries: ListedEntry[]; truncated: boolean; total: number }> {
-  // opendir streams, so a directory with a million entries costs memory only for what we keep... but we sort
-  // by name, so we keep names only (cheap) and stat just the ones returned.
+export async function listEntries(sandbox: PathSandbox, dirPath: string, options: ListOptions & { withSizes: true }): Promise<Listing<SizedEntry>>;
+export async function listEntries(sandbox: PathSandbox, dirPath: string, options: ListOptions): Promise<Listing<ListedEntry>>;
+export async function listEntries(sandbox: PathSandbox, dirPath: string, options: ListOptions): Promise<Listing<ListedEntry>> {
+  // Entries are read synchronously from an open directory a few thousand at a time (one Dirent each, no promise
+  // per entry as `for await` would make), giving the event loop back in between so a directory of a million
+  // entries can still be cancelled. All are kept, since the listing is sorted by name; only the kept ones are
+  // stat'ed below.
   const dirents: Dirent[] = [];
-  const dir = await opendir(dirPath, { bufferSize: 256 });
-  for await (const d of dir) {
-    dirents.push(d);
-    if ((dirents.length & 1023) === 0) options.signal?.throwIfAborted();
+  const dir = await opendir(dirPath, { bufferSize: 1024 });
+  try {
+    while (readSomeSync(dir, dirents, READ_CHUNK)) {
+      await yieldToEventLoop();
+      options.signal?.throwIfAborted();
+    }
+  } finally {
+    dir.closeSync();
   }
   // The names are used only if the directory is still where the sandbox resolved it: a directory swapped for
   // a symlink between resolve and opendir would otherwise list somewhere else.
@@ -62,31 +82,58 @@ export async function listEntries(sandbox: PathSandbox, dirPath: string, options
   }
   dirents.sort((a, b) => byName(a.name, b.name));
   const kept = dirents.slice(0, options.maxEntries);
-  const entries: ListedEntry[] = [];
-  for (let i = 0; i < kept.length; i++) {
-    const d = kept[i]!;
-    const entry: ListedEntry = { name: d.name, type: typeOfDirent(d) };
-    const full = join(dirPath, d.name);
-    if (entry.type === 'symlink') entry.target = await describeLink(sandbox, full);
-    if (options.withSizes) {
-      // lstat: sizes and times of the entry itself; a link is never followed to measure its target.
-      const s = lstatOrUndefined(full);
-      entry.size = s && !s.isDirectory() ? s.size : 0;
-      entry.modified = s ? s.mtime.toISOString() : new Date(0).toISOString();
-      // Synchronous lstat: no thread-pool round trip and no promise per entry (10,000 entries: ~140 ms of CPU
-      // instead of 250-450 ms, measured on a loaded 2-core machine), but it blocks the event loop, so give it
-      // back every 512 entries: cancellations and pings are still answered during a huge listing.
-      if ((i & LSTAT_BATCH_MASK) === LSTAT_BATCH_MASK) {
-        await yieldToEventLoop();
-        options.signal?.throwIfAborted();
-      }
+  const entries: ListedEntry[] = new Array(kept.length);
+  const prefix = dirPath.endsWith(sep) ? dirPath : dirPath + sep;
+  // Synchronous lstat in chunks: no thread-pool round trip and no promise per entry (10,000 entries: ~140 ms
+  // of CPU instead of 250-450 ms, measured on a loaded 2-core machine), giving the event loop back between
+  // chunks so cancellations and pings are still answered during a huge listing.
+  for (let from = 0; from < kept.length; from += LSTAT_CHUNK) {
+    if (from > 0) {
+      await yieldToEventLoop();
+      options.signal?.throwIfAborted();
     }
-    entries.push(entry);
+    describeChunk(kept, entries, from, Math.min(from + LSTAT_CHUNK, kept.length), prefix, options.withSizes);
+  }
+  for (const entry of entries) {
+    if (entry.type === 'symlink') entry.target = await describeLink(sandbox, prefix + entry.name);
   }
   return { entries, truncated: dirents.length > kept.length, total: dirents.length };
 }
 
-const LSTAT_BATCH_MASK = 511;
+/** Entries lstat'ed between two turns of the event loop. */
+const LSTAT_CHUNK = 512;
+/** Directory entries read between two turns of the event loop. */
+const READ_CHUNK = 4096;
+const EPOCH = new Date(0).toISOString();
+
+/** Appends up to `count` entries of an open directory; true when there may be more. */
+function readSomeSync(dir: Dir, into: Dirent[], count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const dirent = dir.readSync();
+    if (dirent === null) return false;
+    into.push(dirent);
+  }
+  return true;
+}
+
+/**
+ * Fills entries[from, to) from the dirents, with lstat sizes and times when asked. A plain synchronous function
+ * so V8 optimises its loop during the first listing (inside the async caller it would not be for several
+ * calls).
+ */
+function describeChunk(dirents: Dirent[], entries: ListedEntry[], from: number, to: number, prefix: string, withSizes: boolean): void {
+  for (let i = from; i < to; i++) {
+    const d = dirents[i]!;
+    const type = typeOfDirent(d);
+    if (!withSizes) {
+      entries[i] = { name: d.name, type };
+      continue;
+    }
+    // lstat: sizes and times of the entry itself; a link is never followed to measure its target.
+    const s = lstatOrUndefined(prefix + d.name);
+    entries[i] = { name: d.name, type, size: s && !s.isDirectory() ? s.size : 0, modified: s ? s.mtime.toISOString() : EPOCH };
+  }
+}
 
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
