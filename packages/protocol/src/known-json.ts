@@ -4,8 +4,8 @@
  * A tool whose text is the JSON of a large part of its structured result (directory_tree's text is its tree)
  * has already paid for JSON.stringify of that part once; the transport would pay again for the same bytes
  * inside structuredContent. A tool can record the JSON it made with rememberJson(value, json), and
- * stringifyMessage then splices that JSON in place of the value instead of serialising it again. A 20,000-entry
- * tree saves ~3 ms of the ~30 ms its call costs.
+ * stringifyMessage then splices that JSON in place of the value instead of serialising it again. For a
+ * 20,000-entry tree the message's serialisation went from 5.2 to 3.4 ms of CPU per call (cpu profile, 18 calls).
  *
  * Only the direct fields of a tool result's structuredContent are looked up, by object identity: anything that
  * copies the value on the way (secret redaction that changed something, a schema parse) loses the record and
