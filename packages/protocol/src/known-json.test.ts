@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberJson, stringifyMessage } from './known-json.js';
+import { messageJsonPieces, rememberJson, stringifyMessage } from './known-json.js';
 
 function toolAnswer(structuredContent: Record<string, unknown>) {
   return { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'say "hi"\n' }], structuredContent } };
@@ -27,6 +27,10 @@ describe('stringifyMessage', () => {
     expect(line.endsWith('}\n')).toBe(true);
     expect(line.indexOf('\n')).toBe(line.length - 1);
     expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(message)));
+    // The transport writes the pieces: the remembered JSON is one of them, as given, not a copy joined in.
+    const pieces = messageJsonPieces(message);
+    expect(pieces.join('')).toBe(line.slice(0, -1));
+    expect(pieces).toContain(JSON.stringify(tree));
   });
 
   it('uses the remembered JSON as given (the record is trusted, so it is visible when spliced)', () => {

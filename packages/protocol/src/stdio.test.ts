@@ -75,20 +75,22 @@ describe('stdio transport with malformed input', () => {
 });
 
 describe('encodeLine', () => {
-  const long = (middle: string) => `{"text":"${'a'.repeat(70_000)}${middle}"}\n`;
-  it('gives exactly the UTF-8 bytes of every line, long or short, ASCII or not', () => {
-    for (const line of [long(''), long('ü'), long('ÿ'), long('Ł'), long('😀'), long('\ud800'), 'short ü\n', 'short\n']) {
-      const encoded = encodeLine(line);
-      const bytes = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
-      expect(bytes.equals(Buffer.from(line, 'utf8'))).toBe(true);
+  const long = (middle: string) => [`{"text":"${'a'.repeat(70_000)}`, `${middle}"}`];
+  const utf8Of = (encoded: string | Buffer) => (typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded);
+
+  it('gives exactly the UTF-8 bytes of the joined pieces and a newline, long or short, ASCII or not', () => {
+    const cases = [long(''), long('ü'), long('ÿ'), long('Ł'), long('😀'), long('\ud800'), ['short ü'], ['short'], ['a', 'b', 'ü'], [], ['', 'x'.repeat(70_000), '']];
+    for (const pieces of cases) {
+      expect(utf8Of(encodeLine(pieces)).equals(Buffer.from(`${pieces.join('')}\n`, 'utf8'))).toBe(true);
     }
+    // Every non-ASCII piece between ASCII ones, so a wrong offset after a multi-byte piece shows.
+    const mixed = ['é'.repeat(40_000), 'a'.repeat(40_000), '😀'.repeat(10_000), 'z'];
+    expect(utf8Of(encodeLine(mixed)).equals(Buffer.from(`${mixed.join('')}\n`, 'utf8'))).toBe(true);
   });
 
-  it('copies a long all-ASCII line as bytes and leaves other lines to the UTF-8 encoder', () => {
+  it('makes a long line bytes and leaves a short one a string', () => {
     expect(Buffer.isBuffer(encodeLine(long('')))).toBe(true);
-    // 'Ł' would become 0x41 ('A') in Latin-1, 'ÿ' a lone 0xff byte: both must stay strings.
-    expect(typeof encodeLine(long('Ł'))).toBe('string');
-    expect(typeof encodeLine(long('ÿ'))).toBe('string');
-    expect(typeof encodeLine('short\n')).toBe('string');
+    expect(Buffer.isBuffer(encodeLine(long('Ł')))).toBe(true);
+    expect(encodeLine(['short', ' line'])).toBe('short line\n');
   });
 });
