@@ -7,9 +7,13 @@
  * starts in ~0.6x the time of the official filesystem server instead of ~1.0x (BENCHMARKS.md).
  *
  * What it does, run from a server's folder after `tsc` (the server's `build` script does both):
- * - bundles each `bin` entry of package.json with rolldown; the bin stays at its path (dist/cli.js), code
- *   shared with the lazily loaded HTTP entry goes to dist/bin-chunks/; the rest of dist/ (tsc's per-module
+ * - bundles each `bin` entry of package.json with rolldown into `<bin>.bundle.js` beside it (dist/cli.bundle.js),
+ *   and code shared with the lazily loaded HTTP entry into dist/bin-chunks/; the rest of dist/ (tsc's per-module
  *   output and types) is left alone for anyone importing the package as a library;
+ * - writes the bin itself (dist/cli.js) as a three-line launcher that turns on Node's compile cache and then
+ *   loads the bundle: on Node 22.1+ V8's compiled code is kept between launches (139 → 120 ms to a tools/list
+ *   answer for the filesystem server on Node 22, 15 launches each; Node 20 has no such API and runs the bundle
+ *   as before). The cache must be on before the bundle is compiled, hence a file of its own;
  * - keeps Node built-ins, native addons (better-sqlite3) and packages shipping .wasm files (libpg-query) external;
  * - replaces `readPackageInfo(import.meta.url)` with the name, version and description of the package.json
  *   nearest to the module it appears in, because inside the bundle import.meta.url would point at the server's
@@ -25,6 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 export const CHUNKS_DIR = 'bin-chunks';
+/** The first line after the shebang of every launcher this writes; also how a second run recognises one. */
+export const LAUNCHER_MARK = '// Launcher written by portico-bundle-bin';
 const PACKAGE_INFO_CALL = 'readPackageInfo(import.meta.url)';
 const BUILTINS = new Set(builtinModules);
 
@@ -39,10 +45,11 @@ export async function bundleBins(packageDir) {
   for (const entry of entries) {
     if (dirname(entry) !== outDir) throw new Error(`${pkg.name}: every bin must sit in one folder (${relative(packageDir, outDir)}).`);
     if (!existsSync(entry)) throw new Error(`${relative(packageDir, entry)} does not exist: run tsc first (the package's build script does).`);
-    if (readFileSync(entry, 'utf8').includes(`./${CHUNKS_DIR}/`)) {
+    const source = readFileSync(entry, 'utf8');
+    if (source.includes(LAUNCHER_MARK) || source.includes(`./${CHUNKS_DIR}/`)) {
       throw new Error(`${relative(packageDir, entry)} is already a bundle: run tsc first (the package's build script does).`);
     }
-    input[basename(entry, '.js')] = entry;
+    input[`${basename(entry, '.js')}.bundle`] = entry;
   }
 
   const keepExternal = externalDependencies(packageDir, pkg);
@@ -79,6 +86,7 @@ export async function bundleBins(packageDir) {
     sourcemap: true,
   });
   await build.close();
+  for (const entry of entries) writeLauncher(entry);
 
   const bundled = new Set(output.flatMap((o) => (o.type === 'chunk' ? o.moduleIds : [])));
   const licences = thirdPartyLicences(bundled);
@@ -90,6 +98,26 @@ export async function bundleBins(packageDir) {
     evals: [...evals],
     packages: licences.map((l) => `${l.name}@${l.version}`),
   };
+}
+
+/**
+ * Replaces tsc's bin with the launcher of its bundle. tsc's source map of the bin no longer describes anything,
+ * so it goes; the bundle has its own.
+ */
+function writeLauncher(entry) {
+  const bundle = `./${basename(entry, '.js')}.bundle.js`;
+  const launcher = [
+    '#!/usr/bin/env node',
+    LAUNCHER_MARK,
+    '// Node 22.1+ keeps V8\'s compiled code of the bundle between launches: in os.tmpdir()/node-compile-cache, or in',
+    '// NODE_COMPILE_CACHE when set; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Older Node has no such API.',
+    "import module from 'node:module';",
+    'module.enableCompileCache?.();',
+    `await import(${JSON.stringify(bundle)});`,
+    '',
+  ].join('\n');
+  writeFileSync(entry, launcher);
+  rmSync(`${entry}.map`, { force: true });
 }
 
 /**

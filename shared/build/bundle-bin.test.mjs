@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleBins, CHUNKS_DIR } from './bundle-bin.mjs';
+import module from 'node:module';
+import { bundleBins, CHUNKS_DIR, LAUNCHER_MARK } from './bundle-bin.mjs';
 
 /** A small package laid out like a built server: tsc output in dist/, dependencies in node_modules/. */
 function writePackage(root) {
@@ -39,6 +40,7 @@ function writePackage(root) {
 }
 
 const run = (root, ...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { encoding: 'utf8' }));
+const runWithEnv = (root, env) => execFileSync(process.execPath, [join(root, 'dist/cli.js')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
 
 describe('portico-bundle-bin', () => {
   let root;
@@ -51,7 +53,11 @@ describe('portico-bundle-bin', () => {
   it('makes the bin one program that runs without the modules it inlined', async () => {
     const result = await bundleBins(root);
     const bin = readFileSync(join(root, 'dist/cli.js'), 'utf8');
-    expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(bin.startsWith(`#!/usr/bin/env node\n${LAUNCHER_MARK}\n`)).toBe(true);
+    expect(bin).toContain("await import(\"./cli.bundle.js\")");
+    // tsc's map of the bin described the file the launcher replaced.
+    expect(existsSync(join(root, 'dist/cli.js.map'))).toBe(false);
+    expect(existsSync(join(root, 'dist/cli.bundle.js.map'))).toBe(true);
     expect(result.external.sort()).toEqual(['nat', 'wasmdep']);
     expect(result.packages).toEqual(['dep@4.5.6']);
 
@@ -80,6 +86,25 @@ describe('portico-bundle-bin', () => {
     expect(licences).toContain('Copyright (c) the dep authors');
     expect(licences).not.toContain('## nat');
     expect(licences).not.toContain('## wasmdep');
+  });
+
+  // Node 20 has no module.enableCompileCache; CI runs this file under Node 22 as well (.ci/run), where it does.
+  it.runIf(typeof module.enableCompileCache === 'function')('turns on the compile cache before the bundle loads, unless NODE_DISABLE_COMPILE_CACHE is set', async () => {
+    await bundleBins(root);
+    // os.tmpdir() follows TMPDIR, so the default cache folder lands in this test's folder. Nothing but the
+    // launcher's call turns the cache on here: NODE_COMPILE_CACHE is not passed.
+    const disabled = join(root, 'tmp-disabled');
+    mkdirSync(disabled);
+    runWithEnv(root, { TMPDIR: disabled, NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(readdirSync(disabled)).toEqual([]);
+
+    const tmp = join(root, 'tmp');
+    mkdirSync(tmp);
+    expect(JSON.parse(runWithEnv(root, { TMPDIR: tmp })).greet).toBe('hello');
+    const cached = readdirSync(join(tmp, 'node-compile-cache'), { recursive: true });
+    expect(cached.length).toBeGreaterThan(1);
+    // A second launch reads the cache and still runs the same program.
+    expect(JSON.parse(runWithEnv(root, { TMPDIR: tmp })).own).toEqual({ name: 'fixture-server', version: '1.2.3' });
   });
 
   it('refuses to bundle a bundle, and says to run tsc first when the bin is missing', async () => {
