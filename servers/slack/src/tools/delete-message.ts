@@ -1,8 +1,7 @@
 import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
-import { checkChannelId, checkTs } from '../lib/validate.js';
 import { channelIdField, guard, tsField } from './common.js';
-import { channelLabel, quoteFirstLine, requireOwnMessage } from './own-message.js';
+import { channelLabel, checkOwnMessageTarget, quoteFirstLine, requireOwnMessage } from './own-message.js';
 
 export const slackDeleteMessage = defineTool({
   name: 'slack_delete_message',
@@ -18,18 +17,14 @@ export const slackDeleteMessage = defineTool({
   // One history lookup (the ownership check the handler repeats) quotes the message that would be lost.
   async preview(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
-      const channel = checkChannelId(args.channel_id);
-      deps.policy.assertWrite(channel);
-      const ts = checkTs(args.ts, 'ts');
+      const { channel, ts } = checkOwnMessageTarget(deps, args);
       const message = await requireOwnMessage(deps, channel, ts, signal);
       return `Delete the bot's message ${ts} in ${channelLabel(deps, channel)}, which begins ${quoteFirstLine(message.text)}. Slack keeps no copy: it cannot be undone.`;
     }, { channel: args.channel_id });
   },
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
-      const channel = checkChannelId(args.channel_id);
-      deps.policy.assertWrite(channel);
-      const ts = checkTs(args.ts, 'ts');
+      const { channel, ts } = checkOwnMessageTarget(deps, args);
       await requireOwnMessage(deps, channel, ts, signal);
       await deps.api.call('chat.delete', { channel, ts }, { signal });
       return { structured: { channel, ts }, text: `Deleted message ${ts} in ${channel}.` };

@@ -7,6 +7,17 @@ import type { SlackDeps } from '../deps.js';
 import { fetchMessage } from '../lib/channels.js';
 import type { RawMessage } from '../lib/messages.js';
 import { SlackProblem } from '../lib/problem.js';
+import { checkChannelId, checkTs } from '../lib/validate.js';
+
+/**
+ * The channel and ts of a message to change, checked: a valid ID inside the operator's write allow-list and a
+ * valid ts. The preview and the handler both call it, since either may run without the other.
+ */
+export function checkOwnMessageTarget(deps: SlackDeps, args: { channel_id: string; ts: string }): { channel: string; ts: string } {
+  const channel = checkChannelId(args.channel_id);
+  deps.policy.assertWrite(channel);
+  return { channel, ts: checkTs(args.ts, 'ts') };
+}
 
 export async function requireOwnMessage(deps: SlackDeps, channel: string, ts: string, signal: AbortSignal): Promise<RawMessage> {
   const me = await deps.api.identity('bot');

@@ -1,8 +1,8 @@
 import { defineTool, z } from '@portico/protocol';
 import type { SlackDeps } from '../deps.js';
-import { checkBlocks, checkChannelId, checkText, checkTs } from '../lib/validate.js';
+import { checkBlocks, checkText } from '../lib/validate.js';
 import { blocksField, channelIdField, guard, tsField } from './common.js';
-import { channelLabel, quoteFirstLine, requireOwnMessage } from './own-message.js';
+import { channelLabel, checkOwnMessageTarget, quoteFirstLine, requireOwnMessage } from './own-message.js';
 
 export const slackUpdateMessage = defineTool({
   name: 'slack_update_message',
@@ -22,11 +22,7 @@ export const slackUpdateMessage = defineTool({
   // One history lookup (the ownership check the handler repeats) quotes the text that would be replaced.
   async preview(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
-      const channel = checkChannelId(args.channel_id);
-      deps.policy.assertWrite(channel);
-      const ts = checkTs(args.ts, 'ts');
-      const text = checkText(args.text);
-      checkBlocks(args.blocks);
+      const { channel, ts, text } = checkUpdate(deps, args);
       const message = await requireOwnMessage(deps, channel, ts, signal);
       const blocks = args.blocks ? ` and ${args.blocks.length} block(s)` : '';
       return `Replace the text of the bot's message ${ts} in ${channelLabel(deps, channel)}. The old text, which begins ${quoteFirstLine(message.text)}, is replaced by ${text.length} character(s)${blocks} beginning ${quoteFirstLine(text)}.`;
@@ -34,14 +30,18 @@ export const slackUpdateMessage = defineTool({
   },
   async handler(args, { deps, signal }: { deps: SlackDeps; signal: AbortSignal }) {
     return guard(async () => {
-      const channel = checkChannelId(args.channel_id);
-      deps.policy.assertWrite(channel);
-      const ts = checkTs(args.ts, 'ts');
-      const text = checkText(args.text);
-      checkBlocks(args.blocks);
+      const { channel, ts, text } = checkUpdate(deps, args);
       await requireOwnMessage(deps, channel, ts, signal);
       await deps.api.call('chat.update', { channel, ts, text, ...(args.blocks ? { blocks: args.blocks } : {}) }, { signal });
       return { structured: { channel, ts }, text: `Edited message ${ts} in ${channel}.` };
     }, { channel: args.channel_id });
   },
 });
+
+/** Everything the preview and the handler check before Slack is asked. */
+function checkUpdate(deps: SlackDeps, args: { channel_id: string; ts: string; text: string; blocks?: Record<string, unknown>[] | undefined }) {
+  const target = checkOwnMessageTarget(deps, args);
+  const text = checkText(args.text);
+  checkBlocks(args.blocks);
+  return { ...target, text };
+}

@@ -62,6 +62,14 @@ describe('write tools', () => {
     expect(r.isError).toBeFalsy();
     expect(h.fake.messages(GENERAL).find((m) => m.ts === ts)!.text).toBe('final');
     const updates = h.fake.callsTo('chat.update').length;
+    // Bad new content is refused before Slack is asked, and the message keeps its text.
+    const typeless = await h.call('slack_update_message', { channel_id: GENERAL, ts, text: 'x', blocks: [{ text: 'typeless' }] });
+    expect(typeless.isError).toBe(true);
+    expect(typeless.text).toContain('"type"');
+    const blank = await h.call('slack_update_message', { channel_id: GENERAL, ts, text: '  ' });
+    expect(blank.isError).toBe(true);
+    expect(blank.text).toContain('empty');
+    expect(h.fake.messages(GENERAL).find((m) => m.ts === ts)!.text).toBe('final');
     const other = await h.call('slack_update_message', { channel_id: GENERAL, ts: '1700000001.000100', text: 'hijack' });
     expect(other.isError).toBe(true);
     expect(other.text).toContain('not posted by this bot');
