@@ -11,8 +11,8 @@
  *   and code shared with the lazily loaded HTTP entry into dist/bin-chunks/; the rest of dist/ (tsc's per-module
  *   output and types) is left alone for anyone importing the package as a library;
  * - writes the bin itself (dist/cli.js) as a three-line launcher that turns on Node's compile cache and then
- *   loads the bundle: on Node 22.1+ V8's compiled code is kept between launches (139 → 120 ms to a tools/list
- *   answer for the filesystem server on Node 22, 15 launches each; Node 20 has no such API and runs the bundle
+ *   loads the bundle: on Node 22.1+ V8's compiled code is kept between launches (136 → 120 ms to a tools/list
+ *   answer for the filesystem server on Node 22.23, the same build without and with the launcher, 15 launches each; Node 20 has no such API and runs the bundle
  *   as before). The cache must be on before the bundle is compiled, hence a file of its own;
  * - keeps Node built-ins, native addons (better-sqlite3) and packages shipping .wasm files (libpg-query) external;
  * - replaces `readPackageInfo(import.meta.url)` with the name, version and description of the package.json

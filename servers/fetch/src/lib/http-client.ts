@@ -271,9 +271,10 @@ function decodersFor(encodingHeader: string | undefined, url: URL): Transform[] 
  * e2e gzip bomb):
  * - pipeline() ends a response only by aborting its request, which does nothing once the request is
  *   destroyed: the response stayed paused with bytes buffered, so pipeline waited for it;
- * - with every stream closed (response, counter and gunzip), its promise stayed pending as well.
+ * - destroying the response on failure as well closed every stream (response, counter and gunzip), and yet
+ *   its promise stayed pending.
  * Both left the tool call unanswered, and the deadline could not end it. `read-body.test.ts` builds the
- * first state directly; the second showed in every run of the fetch suite under Node 22.
+ * first state directly; the second showed in every run of the fetch suite under Node 22 (its gzip bomb test).
  * Exported for that test.
  */
 export async function readBody(res: IncomingMessage, maxBytes: number, url: URL, signal?: AbortSignal): Promise<{ body: Buffer; wireBytes: number }> {

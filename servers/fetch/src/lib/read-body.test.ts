@@ -66,7 +66,6 @@ describe('readBody when the whole response arrived before a stage failed', () =>
     const res = arrivedResponse(Buffer.from('<html>the rest never comes'), { 'content-type': 'text/html' }, { complete: false });
     const outcome = await settle(readBody(res, 10 * MB, url, AbortSignal.timeout(50)));
     expect(outcome).toBeInstanceOf(Error);
-    expect(outcome).not.toBe('still waiting');
     expect(res.destroyed).toBe(true);
   });
 
