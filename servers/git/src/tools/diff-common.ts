@@ -47,6 +47,15 @@ export async function runDiff(
 export const statField = z.boolean().default(false).describe('Return only the per-file summary (paths with lines added/removed) instead of the patch.');
 export const pathsField = z.array(z.string()).max(100).optional().describe('Limit the diff to these files or folders (relative to the repository top level).');
 
+/** What every diff tool takes after the revisions it compares: context, path filter, summary, paging. */
+export const diffViewFields = {
+  context_lines: contextLinesField,
+  paths: pathsField,
+  stat: statField,
+  offset: offsetField,
+  max_chars: maxCharsField,
+};
+
 /**
  * git_diff_staged and git_diff_unstaged: the same tool over a different pair of trees (index vs HEAD, working
  * tree vs index). git_diff, which compares a named target, has its own input.
@@ -59,11 +68,7 @@ export function indexDiffTool(kind: 'staged' | 'unstaged', meta: { name: string;
     toolset: 'read',
     input: z.object({
       repo_path: repoPathField,
-      context_lines: contextLinesField,
-      paths: pathsField,
-      stat: statField,
-      offset: offsetField,
-      max_chars: maxCharsField,
+      ...diffViewFields,
     }),
     output: diffOutput,
     annotations: { readOnlyHint: true, openWorldHint: false },

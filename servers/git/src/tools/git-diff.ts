@@ -2,8 +2,8 @@ import { defineTool, type ToolContext, z } from '@portico/protocol';
 import { repoFiles } from '../lib/access.js';
 import type { DiffSpec } from '../lib/diff.js';
 import type { GitDeps } from '../deps.js';
-import { diffOutput, pathsField, runDiff, statField } from './diff-common.js';
-import { contextLinesField, inRepo, maxCharsField, offsetField, repoPathField } from './shared.js';
+import { diffOutput, diffViewFields, runDiff } from './diff-common.js';
+import { inRepo, repoPathField } from './shared.js';
 
 export const gitDiff = defineTool({
   name: 'git_diff',
@@ -15,11 +15,7 @@ export const gitDiff = defineTool({
     repo_path: repoPathField,
     target: z.string().min(1).describe('Branch, tag or commit to compare with (e.g. "main", "HEAD~3", "v1.2"), or a range "a..b" / "a...b".'),
     to: z.string().min(1).optional().describe('Second revision: when given, compares target with this instead of with the working tree.'),
-    context_lines: contextLinesField,
-    paths: pathsField,
-    stat: statField,
-    offset: offsetField,
-    max_chars: maxCharsField,
+    ...diffViewFields,
   }),
   output: diffOutput,
   annotations: { readOnlyHint: true, openWorldHint: false },
