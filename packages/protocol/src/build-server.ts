@@ -25,6 +25,7 @@ import {
 import type { Logger } from './logger.js';
 import { newReferenceId, ToolError } from './errors.js';
 import { secrets } from './secrets.js';
+import { fastOutputSchema } from './output-check.js';
 
 export interface BuildOptions<Deps> {
   definition: ServerDefinition<Deps>;
@@ -92,7 +93,8 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: tool.input,
-        ...(tool.output ? { outputSchema: tool.output } : {}),
+        // The SDK checks every result against this; fastOutputSchema makes that check read-only (output-check.ts).
+        ...(tool.output ? { outputSchema: fastOutputSchema(tool.output) } : {}),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: unknown, sctx: ServerContext) => {

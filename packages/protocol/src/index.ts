@@ -7,6 +7,7 @@ export * from './config.js';
 export * from './inventory.js';
 export * from './results.js';
 export { rememberJson } from './known-json.js';
+export { compileOutputCheck, fastOutputSchema, zodFallbacks } from './output-check.js';
 export * from './package-version.js';
 export { buildMcpServer, type BuildOptions } from './build-server.js';
 export { runServer, startServer, type RunOptions, type RunningServer, type DepsContext, type Closeable } from './run.js';
