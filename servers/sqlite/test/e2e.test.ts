@@ -33,6 +33,18 @@ describe('stdio', () => {
       expect((await c.callTool('create_table', { query: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)' })).isError).toBeFalsy();
       expect((await c.callTool('write_query', { query: 'INSERT INTO t (v) VALUES (?), (?)', params: ['a', 'b'] })).structuredContent).toMatchObject({ affected_rows: 2 });
       expect((await c.callTool('read_query', { query: 'SELECT v FROM t ORDER BY id' })).structuredContent).toMatchObject({ rows: [{ v: 'a' }, { v: 'b' }] });
+      // The rows' JSON is made once for the text and spliced into structuredContent by the stdio transport:
+      // values that need escaping must come through both intact.
+      const tricky = await c.callTool('read_query', {
+        query: "SELECT ? AS s, NULL AS n, x'00ff' AS b, 9007199254740993 AS big, 1.5 AS f, ? AS \"we\"\"ird\" UNION ALL SELECT 'x', 1, NULL, 2, NULL, ''",
+        params: ['quote " back\\slash\nnewline\u2028 😀', '\u0000'],
+      });
+      const trickyRows = [
+        { s: 'quote " back\\slash\nnewline\u2028 😀', n: null, b: { blob_base64: 'AP8=', bytes: 2 }, big: '9007199254740993', f: 1.5, 'we"ird': '\u0000' },
+        { s: 'x', n: 1, b: null, big: 2, f: null, 'we"ird': '' },
+      ];
+      expect(tricky.structuredContent).toEqual({ columns: ['s', 'n', 'b', 'big', 'f', 'we"ird'], rows: trickyRows, rowCount: 2, offset: 0, hasMore: false, truncatedBy: null, nextOffset: null, cellsCut: false });
+      expect(JSON.parse(textOf(tricky).split('\n').slice(1).join('\n'))).toEqual(trickyRows);
       expect((await c.callTool('list_tables', {})).structuredContent).toEqual({ tables: [{ name: 't', type: 'table' }] });
       expect((await c.callTool('describe_table', { table_name: 't' })).structuredContent).toMatchObject({ rowCount: 2 });
       await c.callTool('append_insight', { insight: 'Two rows is a start.' });
