@@ -6,7 +6,7 @@ export * from './budget.js';
 export * from './config.js';
 export * from './inventory.js';
 export * from './results.js';
-export { rememberJson } from './known-json.js';
+export { rememberJson, stringifyItems } from './known-json.js';
 export { compileOutputCheck, fastOutputSchema, zodFallbacks } from './output-check.js';
 export * from './package-version.js';
 export { buildMcpServer, type BuildOptions } from './build-server.js';

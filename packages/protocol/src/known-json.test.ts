@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageJsonPieces, rememberJson, stringifyMessage } from './known-json.js';
+import { messageJsonPieces, rememberJson, stringifyItems, stringifyMessage } from './known-json.js';
 
 function toolAnswer(structuredContent: Record<string, unknown>) {
   return { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'say "hi"\n' }], structuredContent } };
@@ -65,5 +65,14 @@ describe('stringifyMessage', () => {
     const tree = rememberJson([1], '["spliced"]');
     const result = { content: [], structuredContent: { tree }, toJSON: () => ({ replaced: true }) };
     expect(stringifyMessage({ jsonrpc: '2.0', id: 1, result })).toBe('{"jsonrpc":"2.0","id":1,"result":{"replaced":true}}');
+  });
+
+  it('stringifyItems gives the JSON of each item and remembers the array as JSON.stringify would write it', () => {
+    const rows = [{ s: 'quote " \\ \n \u2028 😀', n: null, at: new Date(0), nested: { blob: [1, 2] } }, { s: '', skipped: undefined }, {}];
+    const jsons = stringifyItems(rows);
+    expect(jsons).toEqual(rows.map((row) => JSON.stringify(row)));
+    const message = toolAnswer({ columns: ['s'], rows, rowCount: 3 });
+    expect(messageJsonPieces(message)).toContain(JSON.stringify(rows));
+    expect(JSON.parse(stringifyMessage(message))).toEqual(JSON.parse(JSON.stringify(message)));
   });
 });

@@ -24,6 +24,18 @@ export function rememberJson<T extends object>(value: T, json: string): T {
 }
 
 /**
+ * JSON.stringify of each item, for a text that shows one item per line, and the array's own JSON remembered
+ * from the same strings: when the array is also a field of structuredContent (query rows), the stdio
+ * transport splices that in instead of serialising every item a second time. JSON.stringify of an array of
+ * objects is exactly its items' JSON joined by commas in brackets, so the record is exact.
+ */
+export function stringifyItems(items: readonly object[]): string[] {
+  const jsons = items.map((item) => JSON.stringify(item));
+  rememberJson(items, `[${jsons.join(',')}]`);
+  return jsons;
+}
+
+/**
  * JSON.stringify(message) + terminator, with remembered structuredContent fields of a result spliced in.
  * For tests and callers that want one string; the stdio transport takes the pieces instead.
  */

@@ -28,6 +28,12 @@ describe('stdio', () => {
     const result = await c.callTool('query', { sql: 'SELECT id FROM public.orders ORDER BY id' });
     expect((result.structuredContent as { rows: unknown[] }).rows).toHaveLength(5);
     expect(textOf(result)).toMatch(/offset=5/);
+    // The rows' JSON is made once for the text and spliced into structuredContent on stdio: values that need
+    // escaping come through both intact.
+    const tricky = await c.callTool('query', { sql: `SELECT E'quote " back\\\\slash\\nnewline' || chr(8232) || ' 😀' AS s, NULL::int AS n, 9007199254740993::bigint AS big, 1 AS "we""ird"` });
+    const trickyRows = [{ s: 'quote " back\\slash\nnewline\u2028 😀', n: null, big: '9007199254740993', 'we"ird': 1 }];
+    expect((tricky.structuredContent as { rows: unknown[] }).rows).toEqual(trickyRows);
+    expect(JSON.parse(textOf(tricky))).toEqual(trickyRows);
     const refused = await c.callTool('query', { sql: 'SELECT 1; DELETE FROM public.orders' });
     expect(refused.isError).toBe(true);
     const { resources } = await c.client.listResources();

@@ -2,7 +2,7 @@
  * What every tool shares: turning guard and database failures into ToolErrors the model can act on, and the
  * zod shapes of rows and columns.
  */
-import { ToolError, z } from '@portico/protocol';
+import { stringifyItems, ToolError, z } from '@portico/protocol';
 import { GuardError } from '../lib/guard.js';
 import { DbError, toDbError } from '../lib/errors.js';
 import type { PostgresDeps } from '../deps.js';
@@ -28,9 +28,12 @@ export const columnSchema = z.object({
 
 export const rowsSchema = z.array(z.record(z.string(), z.unknown())).describe('Rows as objects keyed by column name. bigint, numeric, dates and times keep PostgreSQL text form.');
 
-/** One JSON object per line: valid JSON, readable, and far smaller than pretty-printing every row. */
+/**
+ * One JSON object per line: valid JSON, readable, and far smaller than pretty-printing every row. The rows are
+ * serialised once (stringifyItems): structuredContent.rows reuses their JSON on stdio.
+ */
 export function rowsAsJson(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return '[]';
-  return `[\n${rows.map((row) => JSON.stringify(row)).join(',\n')}\n]`;
+  return `[\n${stringifyItems(rows).join(',\n')}\n]`;
 }
 
