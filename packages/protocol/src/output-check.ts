@@ -15,7 +15,7 @@
  *
  * Constructs not modelled here (transforms, refinements, coercion, tuples, intersections, exclusive unions, ...)
  * are handed to zod for that subtree only, so the rest of the value still takes the fast path. The schemas the
- * servers register are checked in scripts/output-check.test.ts: none of them needs zod on the fast path.
+ * servers register are checked in scripts/schemas/output-check.test.ts: none of them needs zod on the fast path.
  */
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 
