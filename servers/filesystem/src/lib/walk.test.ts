@@ -52,6 +52,20 @@ describe('Walker', () => {
     expect(rels.indexOf('src/a.ts')).toBeLessThan(rels.indexOf('src/lib/b.ts'));
   });
 
+  it('orders names by UTF-16 code units even where the byte order the listing arrives in differs', async () => {
+    // U+FF21 (UTF-8 EF BC A1) comes before U+1F600 (F0 9F 98 80) by bytes, after it (a surrogate pair,
+    // D83D DE00) by UTF-16: the listing arrives in byte order and must be re-sorted, not taken as sorted.
+    const names = ['b', '\u{1F600}', '\uFF21', 'a'];
+    const sub = await makeTempDir('fs-walk-order-');
+    try {
+      for (const name of names) await writeFile(join(sub.path, name), 'x');
+      const rels = (await collect(new Walker(sub.path))).map((e) => e.rel);
+      expect(rels).toEqual(['a', 'b', '\u{1F600}', '\uFF21']);
+    } finally {
+      await sub.cleanup();
+    }
+  });
+
   it('honours .gitignore files at every level, negations, and skips .git', async () => {
     const rels = (await collect(new Walker(dir.path, { respectGitignore: true }))).map((e) => e.rel).sort();
     expect(rels).toEqual(['.gitignore', 'keep.log', 'src', 'src/a.ts', 'src/escape', 'src/lib', 'src/lib/.gitignore', 'src/lib/b.ts']);
