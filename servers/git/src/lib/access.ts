@@ -7,14 +7,16 @@
  *  - git, not allowed to look above that directory (GIT_CEILING_DIRECTORIES), finds a work tree there;
  *  - the work tree's top level is that allowed directory itself or inside it (so a `core.worktree` setting
  *    cannot point git at another place), and the git directory, the common git directory of a linked
- *    worktree and every object alternate resolve inside the allowed directories too.
+ *    worktree, every object alternate and every symbolic link inside them resolve inside the allowed
+ *    directories too (git-data.ts).
  * File arguments are checked lexically against the top level (paths.ts) and then through the sandbox with
  * symlinks followed, and must stay inside the repository.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isPathInside, type PathSandbox, sandboxForRequest, ToolError } from '@portico/protocol';
 import { RepoError } from './errors.js';
+import { findGitDataEscape, UncheckableGitData } from './git-data.js';
 import type { GitPolicy } from './hardening.js';
 import { repoPath } from './paths.js';
 import { locateRepository, Repo } from './repo.js';
@@ -69,38 +71,33 @@ export async function openRepository(settings: AccessSettings, ctx: AccessContex
       hint: `use a repository inside the allowed directories (${LIST_REPOSITORIES_HINT}).`,
     });
   }
-  for (const dir of [gitDir, commonDir, ...(await alternates(commonDir))]) {
-    if (!sandbox.rootOf(dir)) {
-      throw new ToolError(`repo_path "${input}" is a repository whose git data (a .git file, linked worktree or object alternate) lies outside the allowed directories; it was refused.`, {
-        code: 'outside_sandbox',
-        hint: 'the operator can allow the repository that holds the git data as well.',
-      });
-    }
-  }
+  checkGitData(input, sandbox, gitDir, commonDir);
   return { repo: new Repo({ top, gitDir, commonDir }, options), sandbox };
 }
 
-/** objects/info/alternates: further object stores git would read. Each one must be allowed too. */
-async function alternates(commonDir: string): Promise<string[]> {
-  const objects = resolve(commonDir, 'objects');
-  let text: string;
+/**
+ * Refuses a repository whose git data reaches outside the allowed directories: its git directory, the common
+ * directory of a linked worktree, every object alternate (nested ones too), and every symbolic link inside
+ * them (git-data.ts). Nothing outside is named in the error: the model learns only that it is not allowed.
+ */
+function checkGitData(input: string, sandbox: PathSandbox, gitDir: string, commonDir: string): void {
+  const allowed = (real: string) => sandbox.rootOf(real) !== undefined;
+  const refuse = (what: string) =>
+    new ToolError(`repo_path "${input}" is a repository whose git data (${what}) lies outside the allowed directories; it was refused.`, {
+      code: 'outside_sandbox',
+      hint: 'the operator can allow the place the git data points to as well, or replace the repository with a fresh clone.',
+    });
+  if (!allowed(gitDir) || !allowed(commonDir)) throw refuse('a .git file or linked worktree');
   try {
-    text = await readFile(resolve(objects, 'info', 'alternates'), 'utf8');
-  } catch {
-    return [];
+    const escape = findGitDataEscape(gitDir, commonDir, allowed);
+    if (escape) throw refuse(escape);
+  } catch (error) {
+    if (!(error instanceof UncheckableGitData)) throw error;
+    throw new ToolError(`repo_path "${input}" is a repository whose git data could not be checked (${error.message}); it was refused.`, {
+      code: 'outside_sandbox',
+      hint: 'run `git gc` in the repository, or replace it with a fresh clone.',
+    });
   }
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const entry = line.trim();
-    if (!entry || entry.startsWith('#')) continue;
-    const abs = isAbsolute(entry) ? entry : resolve(objects, entry);
-    try {
-      out.push(await realpath(abs));
-    } catch {
-      // git ignores a missing alternate, so does this check.
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,4 +1,7 @@
 /** Reading file contents out of git: a file at a revision, blame, and grep. Never through textconv. */
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isPathInside } from '@portico/protocol';
 import { RepoError } from './errors.js';
 import { GitCommandError } from './git-runner.js';
 import type { Repo } from './repo.js';
@@ -51,7 +54,9 @@ export interface BlameLine {
 
 /** Blames lines start..end of `rel`, at commit `oid` or, when undefined, in the working tree. */
 export async function blame(repo: Repo, rel: string, oid: string | undefined, start: number, end: number): Promise<{ lines: BlameLine[] }> {
-  const run = (from: number, to: number) => repo.readText(['blame', '--porcelain', '--no-textconv', `-L${from},${to}`, ...(oid ? [oid] : []), '--', rel]);
+  const ignoreRevs = (await ignoreRevsFilesInside(repo)).map((file) => `--ignore-revs-file=${file}`);
+  const run = (from: number, to: number) =>
+    repo.readText(['blame', '--porcelain', '--no-textconv', '--no-ignore-revs-file', ...ignoreRevs, `-L${from},${to}`, ...(oid ? [oid] : []), '--', rel]);
   let raw: string;
   try {
     raw = await run(start, end);
@@ -65,6 +70,27 @@ export async function blame(repo: Repo, rel: string, oid: string | undefined, st
     raw = await run(start, fileLines);
   }
   return { lines: parseBlamePorcelain(raw) };
+}
+
+/**
+ * The repository's blame.ignoreRevsFile settings that name files inside it (a `.git-blame-ignore-revs` in the
+ * working tree is the usual one). Blame is run with --no-ignore-revs-file and these passed back: a setting
+ * naming a file elsewhere would make git read that file, and echo its first line when it is not a list of
+ * commits; a missing file would make git fail.
+ */
+async function ignoreRevsFilesInside(repo: Repo): Promise<string[]> {
+  const r = await repo.read(['config', '--null', '--path', '--get-all', 'blame.ignoreRevsFile'], { okExitCodes: [0, 1] });
+  const out: string[] = [];
+  for (const value of r.stdout.toString('utf8').split('\0')) {
+    if (!value) continue;
+    try {
+      const real = realpathSync.native(resolve(repo.top, value));
+      if (isPathInside(repo.top, real) && statSync(real).isFile()) out.push(real);
+    } catch {
+      // Missing: git would stop with an error; without it the blame simply ignores no revisions.
+    }
+  }
+  return out;
 }
 
 function explainBlameFailure(error: unknown, rel: string): unknown {
@@ -121,11 +147,20 @@ export async function grep(
   args.push('-e', options.pattern);
   if (options.oid) args.push(options.oid);
   args.push('--');
-  if (options.paths) args.push(...options.paths);
+  // In the working tree, git grep opens each tracked file by its path and would follow a tracked folder that
+  // has since been replaced by a symbolic link (to anywhere). Such folders are left out, as git status
+  // treats what lies beyond a link: as not there.
+  const linked = options.oid ? [] : await symlinkedTrackedFolders(repo);
+  if (linked.length === 0) {
+    if (options.paths) args.push(...options.paths);
+  } else {
+    // Exclusion needs pathspec magic, so literal pathspecs are off for this call and every path says literal.
+    args.push(...(options.paths ?? []).map((p) => `:(literal)${p}`), ...linked.map((d) => `:(exclude,literal)${d}`));
+  }
   // Generous for `max` matches of long lines; git is ended once this much has been read.
   let r;
   try {
-    r = await repo.read(args, { okExitCodes: [0, 1], maxOutputBytes: Math.max(64 * 1024, options.max * 2048) });
+    r = await repo.read(args, { okExitCodes: [0, 1], maxOutputBytes: Math.max(64 * 1024, options.max * 2048), literalPathspecs: linked.length === 0 });
   } catch (error) {
     if (error instanceof GitCommandError && error.exitCode === 128 && /-e option|regex|regular expression|unmatched|invalid|parenthes|bracket|repetition/i.test(error.stderr)) {
       throw new RepoError('invalid_pattern', `git grep refused the pattern: ${error.stderr.trim().split('\n')[0]}`, 'fix the regular expression, or pass fixed_strings=true to search for the text literally.');
@@ -147,4 +182,42 @@ export async function grep(
     matches.push({ path: path.startsWith(prefix) ? path.slice(prefix.length) : path, line: Number(line), text: text.length > 500 ? `${text.slice(0, 500)}…` : text });
   }
   return { matches, more };
+}
+
+/** Largest `git ls-files` listing read to find linked folders (~50 bytes a path: millions of files). */
+const MAX_LISTING_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Folders of tracked files that are symbolic links in the working tree, outermost only, relative to the top
+ * level. Each folder holding tracked files is checked once with lstat, parents before children.
+ */
+export async function symlinkedTrackedFolders(repo: Repo): Promise<string[]> {
+  const r = await repo.read(['ls-files', '-z'], { maxOutputBytes: MAX_LISTING_BYTES });
+  if (r.truncated) throw new RepoError('too_large', 'the repository tracks too many files to search its working tree safely.', 'search a revision instead (pass revision, e.g. "HEAD"), or pass paths.');
+  const folders = new Set<string>();
+  for (const path of r.stdout.toString('utf8').split('\0')) {
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) folders.add(path.slice(0, slash));
+  }
+  const linked: string[] = [];
+  const linkedSet = new Set<string>();
+  const insideLinked = (folder: string) => {
+    for (let slash = folder.indexOf('/'); slash !== -1; slash = folder.indexOf('/', slash + 1)) if (linkedSet.has(folder.slice(0, slash))) return true;
+    return false;
+  };
+  // Sorted, a folder comes before the folders inside it: those of a linked one are skipped, never lstat'ed
+  // through the link.
+  for (const folder of [...folders].sort()) {
+    if (insideLinked(folder)) continue;
+    let isLink = false;
+    try {
+      isLink = lstatSync(join(repo.top, folder)).isSymbolicLink();
+    } catch {
+      // Gone from the working tree: git grep skips missing files by itself.
+    }
+    if (isLink) {
+      linked.push(folder);
+      linkedSet.add(folder);
+    }
+  }
+  return linked;
 }

@@ -15,6 +15,16 @@ import { readStatus } from './status.js';
 import { checkNewRefName, checkText } from './validate.js';
 
 export async function stage(repo: Repo, rels: string[]): Promise<void> {
+  // git add stages the other paths and then fails on an ignored one; check first so that nothing is staged.
+  const ignored = await ignoredUntracked(repo, rels);
+  if (ignored.length > 0) {
+    const list = ignored.slice(0, 10).map((p) => `"${p}"`).join(', ') + (ignored.length > 10 ? ` and ${ignored.length - 10} more` : '');
+    throw new RepoError(
+      'ignored_path',
+      `nothing was staged: ${list} ${ignored.length === 1 ? 'is' : 'are'} ignored by .gitignore and not tracked.`,
+      'leave ignored paths out of files; git_add does not force-add them. If the file should be tracked, its .gitignore rule has to change first.',
+    );
+  }
   try {
     await repo.write(['add', '--', ...rels]);
   } catch (error) {
@@ -24,6 +34,15 @@ export async function stage(repo: Repo, rels: string[]): Promise<void> {
     }
     throw error;
   }
+}
+
+/** The paths among `rels` that .gitignore rules ignore and git does not track (tracked files are never ignored). */
+async function ignoredUntracked(repo: Repo, rels: readonly string[]): Promise<string[]> {
+  // check-ignore refuses the literal-pathspec switch; a "./" prefix keeps a name like ":!x" from being read as
+  // pathspec magic instead. Exit code 1: none is ignored. (-z needs --stdin, which the runner does not feed;
+  // the names are only shown.)
+  const r = await repo.read(['check-ignore', '--', ...rels.map((rel) => `./${rel}`)], { okExitCodes: [0, 1], literalPathspecs: false });
+  return r.exitCode === 0 ? r.stdout.toString('utf8').split('\n').filter(Boolean).map((p) => p.replace(/^\.\//, '')) : [];
 }
 
 /** Unstages everything (index = HEAD); the working tree is untouched. Works in a repository without commits. */

@@ -2,7 +2,7 @@
  * Zero escapes: repositories outside the allowed directories, symlinked repositories, .git files and
  * core.worktree pointing elsewhere, `../` and option-looking paths, and client roots that narrow.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,49 @@ describe('repo_path confinement', () => {
     await c.close();
   });
 
+  it('refuses quoted and nested object alternates that lead outside', async () => {
+    const secret = sb.git(outside, ['rev-parse', 'HEAD']).trim();
+    const quoted = sb.repo('allowed/quoted-alternate', { 'q.txt': 'q\n' });
+    writeFileSync(join(quoted, '.git', 'objects', 'info', 'alternates'), `"${join(outside, '.git', 'objects')}"\n`);
+    const middle = join(allowed, 'middle-objects');
+    mkdirSync(join(middle, 'info'), { recursive: true });
+    writeFileSync(join(middle, 'info', 'alternates'), `${join(outside, '.git', 'objects')}\n`);
+    const nested = sb.repo('allowed/nested-alternate', { 'n.txt': 'n\n' });
+    writeFileSync(join(nested, '.git', 'objects', 'info', 'alternates'), `${middle}\n`);
+    const c = await connectGit([allowed], sb.env);
+    for (const repo of [quoted, nested]) {
+      const text = await fails(c, 'git_show', { repo_path: repo, revision: secret, path: 'secret.txt' });
+      expect(text).toMatch(/git data \(an object alternate\) lies outside the allowed directories/);
+      expect(text).not.toContain('top secret');
+    }
+    await c.close();
+  });
+
+  it('refuses a repository with links inside .git that lead outside: nothing outside is read or written', async () => {
+    const linkedObjects = sb.repo('allowed/linked-objects', { 'l.txt': 'l\n' });
+    rmSync(join(linkedObjects, '.git', 'objects'), { recursive: true });
+    rmSync(join(linkedObjects, '.git', 'refs'), { recursive: true });
+    symlinkSync(join(outside, '.git', 'objects'), join(linkedObjects, '.git', 'objects'));
+    symlinkSync(join(outside, '.git', 'refs'), join(linkedObjects, '.git', 'refs'));
+    const victim = join(sb.dir.path, 'victim.rc');
+    writeFileSync(victim, '# victim\n');
+    const linkedLog = sb.repo('allowed/linked-reflog', { 'r.txt': 'r\n' });
+    rmSync(join(linkedLog, '.git', 'logs', 'HEAD'));
+    symlinkSync(victim, join(linkedLog, '.git', 'logs', 'HEAD'));
+    writeFileSync(join(linkedLog, 'r.txt'), 'changed\n');
+    sb.git(linkedLog, ['add', 'r.txt']);
+    const headBefore = sb.git(linkedLog, ['rev-parse', 'HEAD']);
+    const c = await connectGit([allowed], sb.env);
+    const log = await fails(c, 'git_log', { repo_path: linkedObjects });
+    expect(log).toMatch(/a symbolic link inside its git directory\) lies outside the allowed directories/);
+    expect(log).not.toContain(outside);
+    expect(await fails(c, 'git_show', { repo_path: linkedObjects, revision: 'main', path: 'secret.txt' })).not.toContain('top secret');
+    expect(await fails(c, 'git_commit', { repo_path: linkedLog, message: 'appended by the model' })).toMatch(/symbolic link inside its git directory/);
+    expect(readFileSync(victim, 'utf8')).toBe('# victim\n');
+    expect(sb.git(linkedLog, ['rev-parse', 'HEAD'])).toBe(headBefore);
+    await c.close();
+  });
+
   it('reports a folder that is not a repository, and a file', async () => {
     const plain = join(allowed, 'plain');
     mkdirSync(plain);
@@ -147,6 +190,47 @@ describe('file arguments stay inside the repository', () => {
     const c = await connectGit([sb.dir.path], sb.env);
     expect(await fails(c, 'git_add', { repo_path: repo, files: ['escape/secret.txt'] })).toMatch(/outside the repository through a symbolic link/);
     expect(await fails(c, 'git_show', { repo_path: repo, revision: 'HEAD', path: 'escape/secret.txt' })).toMatch(/symbolic link/);
+    await c.close();
+  });
+
+  it('git_grep leaves out a tracked folder that is now a symbolic link, as git status does', async () => {
+    const creds = join(sb.dir.path, 'creds');
+    mkdirSync(creds);
+    writeFileSync(join(creds, 'creds.txt'), 'password=hunter2\n');
+    const repo = sb.repo('allowed/grep-link', { 'd/creds.txt': 'nothing here\n', 'e/plain.txt': 'password=inside\n' });
+    rmSync(join(repo, 'd'), { recursive: true });
+    symlinkSync(creds, join(repo, 'd'));
+    const c = await connectGit([allowed], sb.env);
+    const all = await ok<{ matches: Array<{ path: string; text: string }> }>(c, 'git_grep', { repo_path: repo, pattern: 'password' });
+    expect(all.s.matches).toEqual([{ path: 'e/plain.txt', line: 1, text: 'password=inside' }]);
+    expect(all.text).not.toContain('hunter2');
+    // Paths still work alongside the exclusion, literally.
+    const some = await ok<{ matches: Array<{ path: string }> }>(c, 'git_grep', { repo_path: repo, pattern: 'password', paths: ['e'] });
+    expect(some.s.matches.map((m) => m.path)).toEqual(['e/plain.txt']);
+    // A revision is read from git's objects, never from the working tree.
+    const atHead = await ok<{ matches: Array<{ path: string; text: string }> }>(c, 'git_grep', { repo_path: repo, pattern: 'nothing', revision: 'HEAD' });
+    expect(atHead.s.matches.map((m) => m.path)).toEqual(['d/creds.txt']);
+    await c.close();
+  });
+
+  it('git_blame reads ignore-revs files only inside the repository', async () => {
+    const creds = join(sb.dir.path, 'blame-creds.txt');
+    writeFileSync(creds, 'password=hunter2\n');
+    const repo = sb.repo('allowed/blame-ignore', { 'a.txt': 'one\n' });
+    const first = sb.git(repo, ['rev-parse', 'HEAD']).trim();
+    writeFileSync(join(repo, 'a.txt'), 'one \n');
+    sb.git(repo, ['commit', '-q', '-am', 'whitespace only']);
+    const second = sb.git(repo, ['rev-parse', 'HEAD']).trim();
+    sb.git(repo, ['config', 'blame.ignoreRevsFile', creds]);
+    const c = await connectGit([allowed], sb.env);
+    const outsideFile = await ok<{ lines: Array<{ commit: string }> }>(c, 'git_blame', { repo_path: repo, path: 'a.txt' });
+    expect(outsideFile.text).not.toContain('hunter2');
+    expect(outsideFile.s.lines[0]!.commit).toBe(second);
+    // The usual set-up, a list inside the repository, still works.
+    writeFileSync(join(repo, '.git-blame-ignore-revs'), `${second}\n`);
+    sb.git(repo, ['config', '--add', 'blame.ignoreRevsFile', '.git-blame-ignore-revs']);
+    const inside = await ok<{ lines: Array<{ commit: string }> }>(c, 'git_blame', { repo_path: repo, path: 'a.txt' });
+    expect(inside.s.lines[0]!.commit).toBe(first);
     await c.close();
   });
 

@@ -71,7 +71,9 @@ export const gitShow = defineTool({
       const spec = { kind: 'commits' as const, commits: commit.parents[0] ? [commit.parents[0], oid] : [], contextLines: args.context_lines };
       // A root commit has no parent: compare with the empty tree through `git show` itself.
       const files = commit.parents[0] ? await diffFiles(repo, spec) : await rootCommitFiles(repo, oid);
-      const r = await repo.read(['show', ...SAFE_DIFF_ARGS, '--format=', '--patch', `--unified=${args.context_lines}`, oid, '--'], { maxOutputBytes: bytesFor(args.offset, args.max_chars) });
+      // A merge's diff is against its first parent, as `files` is (plain `git show` prints a combined diff,
+      // which is empty for a clean merge).
+      const r = await repo.read(['show', ...SAFE_DIFF_ARGS, '--format=', '--patch', '--diff-merges=first-parent', `--unified=${args.context_lines}`, oid, '--'], { maxOutputBytes: bytesFor(args.offset, args.max_chars) });
       const cut = budgeted(decodeCut(r.stdout, r.truncated).replace(/^\n/, ''), args.offset, args.max_chars, !r.truncated, 'Diff');
       const header = args.offset === 0 ? `${renderCommit(commit)}\n` : '';
       return {

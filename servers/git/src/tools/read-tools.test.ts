@@ -236,6 +236,25 @@ describe('git_show', () => {
     expect(await fails(c, 'git_show', { repo_path: repo, revision: hashes.c1, path: 'src/app.ts' })).toMatch(/does not exist in commit/);
   });
 
+  it('shows a merge commit as its diff against the first parent, the same files in text and structuredContent', async () => {
+    const merged = sb.repo('merged', { 'base.txt': 'base\n' });
+    sb.git(merged, ['checkout', '-q', '-b', 'side']);
+    writeFileSync(join(merged, 'side.txt'), 'from side\n');
+    sb.git(merged, ['add', '.']);
+    sb.git(merged, ['commit', '-q', '-m', 'side work']);
+    sb.git(merged, ['checkout', '-q', 'main']);
+    writeFileSync(join(merged, 'main.txt'), 'from main\n');
+    sb.git(merged, ['add', '.']);
+    sb.git(merged, ['commit', '-q', '-m', 'main work']);
+    sb.git(merged, ['merge', '-q', '--no-ff', '--no-edit', 'side']);
+    const wide = await connectGit([sb.dir.path], sb.env);
+    const { s, text } = await ok<{ files: Array<{ path: string }>; content: string }>(wide, 'git_show', { repo_path: merged, revision: 'HEAD' });
+    expect(s.files.map((f) => f.path)).toEqual(['side.txt']);
+    expect(s.content).toContain('+from side');
+    expect(text).toContain('+from side');
+    await wide.close();
+  });
+
   it('refuses unknown revisions', async () => {
     expect(await fails(c, 'git_show', { repo_path: repo, revision: 'deadbeef' })).toMatch(/not a known/);
   });

@@ -59,6 +59,26 @@ describe('git_add, git_commit, git_reset', () => {
     expect(snapshot(repo)).toBe(before);
   });
 
+  it('stages nothing when one path is ignored by .gitignore, and says which', async () => {
+    writeFileSync(join(repo, '.gitignore'), '*.log\n');
+    sb.git(repo, ['add', '.gitignore']);
+    sb.git(repo, ['commit', '-q', '-m', 'ignore logs']);
+    writeFileSync(join(repo, 'new.txt'), 'new\n');
+    writeFileSync(join(repo, 'debug.log'), 'x\n');
+    const before = snapshot(repo);
+    const text = await fails(c, 'git_add', { repo_path: repo, files: ['new.txt', 'debug.log'] });
+    expect(text).toMatch(/nothing was staged: "debug.log" is ignored by .gitignore/);
+    expect(text).toMatch(/Try: leave ignored paths out/);
+    expect(snapshot(repo)).toBe(before);
+    // A tracked file is never ignored, whatever the rules say; "." skips ignored files as git does.
+    writeFileSync(join(repo, 'tracked.log'), 't\n');
+    sb.git(repo, ['add', '-f', 'tracked.log']);
+    writeFileSync(join(repo, 'tracked.log'), 't2\n');
+    expect((await ok<{ staged: string[] }>(c, 'git_add', { repo_path: repo, files: ['tracked.log', 'new.txt'] })).s.staged.sort()).toEqual(['new.txt', 'tracked.log']);
+    await ok(c, 'git_add', { repo_path: repo, files: ['.'] });
+    expect(sb.git(repo, ['diff', '--cached', '--name-only'])).not.toContain('debug.log');
+  });
+
   it('refuses to commit when nothing is staged, or with an empty message', async () => {
     expect(await fails(c, 'git_commit', { repo_path: repo, message: 'x' })).toMatch(/no changes are staged[\s\S]*git_add/);
     writeFileSync(join(repo, 'a.txt'), 'changed\n');
