@@ -20,6 +20,24 @@ describe('sliceText', () => {
     expect(slice.text).toBe('a');
     expect(slice.nextStart).toBe(1);
   });
+  it('moves on when a pair alone is more than maxChars, and never starts inside a pair', () => {
+    const one = sliceText('😀b', 0, 1);
+    expect(one).toMatchObject({ text: '😀', nextStart: 2, truncated: true });
+    const inside = sliceText('a😀c', 2, 5);
+    expect(inside).toMatchObject({ text: '😀c', start: 1, nextStart: null });
+    // Paging one character at a time still ends, and reassembles the text.
+    const text = 'x😀😀y😀';
+    let start = 0;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      const slice = sliceText(text, start, 1);
+      out += slice.text;
+      if (slice.nextStart === null) break;
+      expect(slice.nextStart).toBeGreaterThan(start);
+      start = slice.nextStart;
+    }
+    expect(out).toBe(text);
+  });
   it('refuses a start past the end with a hint', () => {
     expect(() => sliceText('abc', 10, 5)).toThrow(ToolError);
   });

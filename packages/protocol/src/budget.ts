@@ -19,7 +19,8 @@ export interface TextSlice {
 }
 
 /**
- * Slices `text` from `start`, at most `maxChars` characters, never splitting a surrogate pair.
+ * Slices `text` from `start`, at most `maxChars` characters, never splitting a surrogate pair: a slice may
+ * start one character earlier (a start inside a pair) or be one longer (a pair that alone exceeds maxChars 1).
  */
 export function sliceText(text: string, start: number, maxChars: number): TextSlice {
   if (!Number.isInteger(start) || start < 0) throw new ToolError(`start must be a whole number >= 0 (got ${start}).`);
@@ -31,15 +32,23 @@ export function sliceText(text: string, start: number, maxChars: number): TextSl
       code: 'out_of_range',
     });
   }
+  // A start inside a surrogate pair (a caller's own index) moves back to the pair's first half, so no lone half
+  // is returned.
+  if (start > 0 && start < total && isLowSurrogate(text.charCodeAt(start)) && isHighSurrogate(text.charCodeAt(start - 1))) start -= 1;
   let end = Math.min(total, start + maxChars);
-  // Do not cut between the two halves of a surrogate pair.
-  if (end < total && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  // Do not cut between the two halves of a surrogate pair; when the pair is all that fits (maxChars 1), take
+  // the whole pair rather than return nothing and the same start again.
+  if (end < total && isHighSurrogate(text.charCodeAt(end - 1))) end = end - 1 > start ? end - 1 : end + 1;
   const truncated = end < total;
   return { text: text.slice(start, end), start, nextStart: truncated ? end : null, total, truncated };
 }
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /**
