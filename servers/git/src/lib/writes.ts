@@ -164,7 +164,17 @@ export async function stashPush(repo: Repo, options: { message?: string | undefi
   args.push('--');
   // Literal pathspecs must be off for stash (it uses pathspec magic itself), so each path says so instead.
   if (options.paths) args.push(...options.paths.map((p) => `:(literal)${p}`));
-  await repo.write(args, { literalPathspecs: false });
+  try {
+    await repo.write(args, { literalPathspecs: false });
+  } catch (error) {
+    const m = error instanceof GitCommandError ? /pathspec '(?::\([^)]*\))?(.*)' did not match/.exec(error.stderr) : null;
+    if (!m) throw error;
+    throw new RepoError(
+      'not_found',
+      `nothing was stashed: "${m[1]}" is not a tracked file with changes${options.includeUntracked ? ' or an untracked file' : ''}.`,
+      options.includeUntracked ? 'check the paths with git_status; paths are relative to the repository top level.' : 'to stash an untracked file, pass include_untracked=true; check the paths with git_status.',
+    );
+  }
   const top = (await stashList(repo))[0];
   return top && top.commit !== before ? top : null;
 }

@@ -239,6 +239,19 @@ describe('git_stash', () => {
     expect(after.s.stashes).toEqual([]);
     expect(await fails(c, 'git_stash', { repo_path: repo, action: 'pop', index: 3 })).toMatch(/stash is empty/);
   });
+
+  it('says to pass include_untracked when a path to stash is untracked, without git\'s pathspec syntax', async () => {
+    writeFileSync(join(repo, 'a.txt'), 'edit\n');
+    writeFileSync(join(repo, 'u.txt'), 'u\n');
+    const before = snapshot(repo);
+    const text = await fails(c, 'git_stash', { repo_path: repo, action: 'push', paths: ['u.txt'] });
+    expect(text).toMatch(/nothing was stashed: "u.txt" is not a tracked file with changes/);
+    expect(text).toMatch(/include_untracked=true/);
+    expect(text).not.toContain(':(literal');
+    expect(snapshot(repo)).toBe(before);
+    await ok(c, 'git_stash', { repo_path: repo, action: 'push', paths: ['u.txt'], include_untracked: true });
+    expect(existsSync(join(repo, 'u.txt'))).toBe(false);
+  });
 });
 
 describe('git_tag', () => {
