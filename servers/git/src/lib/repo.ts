@@ -3,7 +3,7 @@
  * git in it. Everything else in lib/ takes a Repo.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError } from './errors.js';
 import { DRIVER_KEY_PATTERN, driverOverrides, type GitMode, type GitPolicy } from './hardening.js';
 import { GitCommandError, type GitResult, runGit } from './git-runner.js';
@@ -176,10 +176,16 @@ function explainDiscoveryFailure(error: unknown, dir: string): unknown {
     );
   }
   if (/must be run in a work tree/i.test(text)) {
+    // Also what git says for the .git folder of a normal repository.
+    if (basename(dir) === '.git') return new RepoError('not_a_repository', `${dir} is the git data folder of a repository, not the repository itself.`, `pass the folder that holds it: ${dirname(dir)}.`);
     return new RepoError('bare_repository', `${dir} is a bare repository (it has no working tree); this server works on repositories with a working tree.`);
   }
   if (/not a git repository/i.test(text)) {
-    return new RepoError('not_a_repository', `${dir} is not a git repository.`, 'pass the folder of a git repository (one that has a .git), e.g. the top level of a clone.');
+    return new RepoError(
+      'not_a_repository',
+      `${dir} is not a git repository.`,
+      'pass the folder of a git repository (one that has a .git), e.g. the top level of a clone. A folder inside a larger repository counts only when that repository\'s top level is allowed (by the server\'s arguments and, when the client sets roots, by its roots too): git is not allowed to look above the allowed directories.',
+    );
   }
   return error;
 }

@@ -64,7 +64,7 @@ describe('repo_path confinement', () => {
     const sub = join(outside, 'sub');
     mkdirSync(sub, { recursive: true });
     const c = await connectGit([sub], sb.env);
-    expect(await fails(c, 'git_status', { repo_path: sub })).toMatch(/not a git repository/);
+    expect(await fails(c, 'git_status', { repo_path: sub })).toMatch(/not a git repository[\s\S]*only when that repository's top level is allowed/);
     expect(await fails(c, 'git_add', { repo_path: sub, files: ['.'] })).toMatch(/not a git repository/);
     await c.close();
   });
@@ -147,6 +147,7 @@ describe('repo_path confinement', () => {
     mkdirSync(plain);
     const c = await connectGit([allowed], sb.env);
     expect(await fails(c, 'git_status', { repo_path: plain })).toMatch(/not a git repository[\s\S]*Try:/);
+    expect(await fails(c, 'git_status', { repo_path: join(inside, '.git') })).toMatch(/is the git data folder of a repository[\s\S]*Try: pass the folder that holds it/);
     expect(await fails(c, 'git_status', { repo_path: join(inside, 'a.txt') })).toMatch(/is a file/);
     expect(await fails(c, 'git_status', { repo_path: join(allowed, 'missing') })).toMatch(/does not exist/);
     await c.close();
