@@ -5,6 +5,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, makeDeps, type DepsHandle, type Fixture } from '../test-support/fixtures.js';
+import { parseConnectionUrl } from './connection.js';
+import { Database } from './database.js';
 import { DbError } from './errors.js';
 import { PipelinedRead } from './pipelined-read.js';
 
@@ -125,6 +127,75 @@ describe('readStatement', () => {
     // The only connection is back in the pool, outside any transaction (a portal left open would make this wait
     // forever; an aborted transaction would refuse it).
     expect((await read("SELECT current_setting('statement_timeout') AS st, 3 AS ok")).rows).toEqual([{ st: '1234ms', ok: 3 }]);
+  });
+});
+
+describe('values', () => {
+  it('keeps float NaN and infinities apart from NULL, also inside arrays', async () => {
+    const result = await read(
+      "SELECT 'NaN'::float8 AS a, NULL::float8 AS b, 'Infinity'::float4 AS c, '-Infinity'::float8 AS d, 1.5::float8 AS e, ARRAY['NaN'::float8, 1, '-Infinity', NULL] AS f, ARRAY['Infinity'::float4] AS g",
+    );
+    expect(result.rows).toEqual([{ a: 'NaN', b: null, c: 'Infinity', d: '-Infinity', e: 1.5, f: ['NaN', 1, '-Infinity', null], g: ['Infinity'] }]);
+  });
+
+  it('returns json/jsonb holding numbers beyond a double as their text, other json as JSON values', async () => {
+    const result = await read(
+      `SELECT '{"a": 12345678901234567890}'::jsonb AS big, '[9007199254740993]'::json AS big_json, '{"a": 1, "s": "12345678901234567890"}'::jsonb AS normal,
+              ARRAY['{"n": 9007199254740993}'::jsonb, '{"n": 2}'::jsonb] AS arr`,
+    );
+    expect(result.rows).toEqual([{ big: '{"a": 12345678901234567890}', big_json: '[9007199254740993]', normal: { a: 1, s: '12345678901234567890' }, arr: ['{"n": 9007199254740993}', { n: 2 }] }]);
+  });
+
+  it('keeps a single row with a huge json or array value within the byte budget, marked as cut', async () => {
+    const budget = 200_000;
+    const jsonAgg = await read("SELECT json_agg(t) AS j FROM (SELECT g AS id, repeat('x', 100) AS pad FROM generate_series(1, 5000) g) t", { maxBytes: budget });
+    expect(jsonAgg.rows).toHaveLength(1);
+    expect(Buffer.byteLength(JSON.stringify(jsonAgg.rows))).toBeLessThanOrEqual(budget + 100);
+    expect(jsonAgg.cellsCut).toBe(1);
+    expect(jsonAgg.rows[0]!.j as string).toMatch(/^\[\{"id":1,"pad":"x+"\},\{"id":2,/);
+    expect(jsonAgg.rows[0]!.j as string).toMatch(/… \[cut: JSON text of \d+ characters in total\]$/);
+    const arrayAgg = await read("SELECT 1 AS n, array_agg(repeat('z', 9000)) AS a FROM generate_series(1, 2000)", { maxBytes: budget });
+    expect(Buffer.byteLength(JSON.stringify(arrayAgg.rows))).toBeLessThanOrEqual(budget + 100);
+    expect(arrayAgg.rows[0]!.n).toBe(1);
+    expect(arrayAgg.rows[0]!.a as string).toMatch(/^\["z+","z+",/);
+    // Many long text cells in one row are all cut, to fit together.
+    const wide = await read(`SELECT ${Array.from({ length: 40 }, (_, i) => `repeat('w', 9000) AS c${i}`).join(', ')}`, { maxBytes: budget });
+    expect(Buffer.byteLength(JSON.stringify(wide.rows))).toBeLessThanOrEqual(budget + 100);
+    expect(wide.cellsCut).toBe(40);
+    // A later row that does not fit is left for the next page, where it comes first and is cut.
+    const paged = await read("SELECT g, CASE WHEN g = 2 THEN repeat('q', 9000) END AS t, CASE WHEN g = 2 THEN json_build_array(repeat('p', 300000)) END AS j FROM generate_series(1, 3) g", { maxBytes: budget });
+    expect(paged).toMatchObject({ rows: [{ g: 1, t: null, j: null }], truncatedBy: 'bytes' });
+    const next = await read("SELECT g, CASE WHEN g = 2 THEN repeat('q', 9000) END AS t, CASE WHEN g = 2 THEN json_build_array(repeat('p', 300000)) END AS j FROM generate_series(1, 3) g", { maxBytes: budget, offset: 1 });
+    expect(next.rows[0]!.t).toBe('q'.repeat(9000));
+    expect(Buffer.byteLength(JSON.stringify(next.rows))).toBeLessThanOrEqual(budget + 100);
+  });
+
+  it('cuts a long value before a surrogate pair rather than through it', async () => {
+    const result = await read("SELECT repeat('y', 9999) || '😀' AS s, '😀' || repeat('y', 9999) AS t");
+    const { s, t } = result.rows[0] as { s: string; t: string };
+    expect(s).toBe(`${'y'.repeat(9999)}… [cut: 10001 characters in total]`);
+    expect(t.startsWith('😀')).toBe(true);
+    expect(t).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+});
+
+describe('a busy pool', () => {
+  it('says that every connection is busy, not that the database is unreachable', async () => {
+    const db = new Database({ connectionString: fixture.readOnlyUrl, target: parseConnectionUrl(fixture.readOnlyUrl).target, poolSize: 1, statementTimeoutMs: 5_000, connectTimeoutMs: 300 });
+    const held = await db.pool.connect();
+    try {
+      const error = await failure(db.readStatement('SELECT 1', { maxRows: 10, maxBytes: 10_000 }));
+      expect(error).toBeInstanceOf(DbError);
+      expect((error as DbError).code).toBe('pool_busy');
+      expect((error as DbError).message).toMatch(/^the one connection of this server to PostgreSQL at 127\.0\.0\.1:\d+\/\S+ as ro_\w+ is busy with other calls; none came free within 300 ms\.$/);
+      expect((error as DbError).hint).toMatch(/call again in a moment.*--pool-size \(now 1\)/);
+      const viaTransaction = await failure(db.read((session) => session.query('SELECT 1')));
+      expect((viaTransaction as DbError).code).toBe('pool_busy');
+    } finally {
+      held.release();
+    }
+    expect((await db.readStatement('SELECT 1 AS ok', { maxRows: 10, maxBytes: 10_000 })).rows).toEqual([{ ok: 1 }]);
+    await db.close();
   });
 });
 

@@ -15,7 +15,7 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { DbError, isConnectionError, toDbError } from './errors.js';
-import { capCell, resultTypes, typeName, uniqueColumnKeys, type ColumnInfo } from './values.js';
+import { capCell, fitRow, resultTypes, typeName, uniqueColumnKeys, type ColumnInfo } from './values.js';
 import { describeTarget, type ConnectionTarget } from './connection.js';
 import { PipelinedRead, type RowSource } from './pipelined-read.js';
 
@@ -51,7 +51,10 @@ export interface CursorResult {
   /** True when more rows existed than were returned (row cap or byte budget). */
   truncated: boolean;
   truncatedBy: 'rows' | 'bytes' | null;
-  /** Command tag (SELECT, INSERT, ...) and rows affected, known when the statement ran to completion. */
+  /**
+   * Command tag (SELECT, INSERT, ...) and rows affected, known when the statement ran to completion. For a
+   * statement that returns rows it is the number of rows it returned (all of them, fetched over every batch).
+   */
   command: string | null;
   rowCount: number | null;
   /** Number of string cells cut to maxCellChars. */
@@ -82,8 +85,11 @@ export class Database {
   readonly statementTimeoutMs: number;
   readonly schemas: readonly string[] | undefined;
   private closed = false;
+  /** How long a call waits for a connection: to open a new one, or for a busy pool to free one. */
+  private readonly connectTimeoutMs: number;
 
   constructor(private readonly options: DatabaseOptions) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.target = options.target;
     this.statementTimeoutMs = options.statementTimeoutMs;
     this.schemas = options.schemas;
@@ -91,7 +97,7 @@ export class Database {
       connectionString: options.connectionString,
       max: options.poolSize,
       idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      connectionTimeoutMillis: this.connectTimeoutMs,
       keepAlive: true,
       types: resultTypes,
     });
@@ -213,7 +219,7 @@ export class Database {
       }
       return client;
     } catch (error) {
-      throw toDbError(error, { where: this.where });
+      throw toDbError(error, { where: this.where, statementTimeoutMs: this.statementTimeoutMs, pool: { size: this.options.poolSize, waitMs: this.connectTimeoutMs } });
     }
   }
 
@@ -317,6 +323,8 @@ async function collectRows(source: RowSource, options: CursorReadOptions): Promi
   let command: string | null = null;
   let rowCount: number | null = null;
   let cellsCut = 0;
+  /** Every row the statement produced so far: skipped, kept, dropped past the caps, or drained. */
+  let fetched = 0;
   let toSkip = options.offset ?? 0;
   // Starts small, then sizes each fetch from the bytes seen so far: few round trips for narrow rows, bounded
   // memory for wide ones.
@@ -327,8 +335,10 @@ async function collectRows(source: RowSource, options: CursorReadOptions): Promi
     if (seenRows > 0) batchRows = Math.max(MIN_BATCH_ROWS, Math.min(MAX_BATCH_ROWS, Math.floor(BATCH_BYTES / Math.max(1, seenBytes / seenRows))));
     return batchRows;
   };
+  const keyAt = (i: number) => keys?.[i] ?? `column_${i + 1}`;
   const readBatch = async (n: number) => {
     const batch = await source.read(n);
+    fetched += batch.rows.length;
     if (!keys && batch.fields) {
       keys = uniqueColumnKeys(batch.fields.map((f) => f.name));
       columns = batch.fields.map((f, i) => ({ name: keys![i]!, type: typeName(f.dataTypeID) }));
@@ -358,20 +368,33 @@ async function collectRows(source: RowSource, options: CursorReadOptions): Promi
         truncatedBy = 'rows';
         break;
       }
-      const row: Record<string, unknown> = {};
+      let row: Record<string, unknown> = {};
+      let rowCut = 0;
       values.forEach((value, i) => {
         const capped = capCell(value, maxCellChars);
-        if (capped.cut) cellsCut += 1;
-        row[keys?.[i] ?? `column_${i + 1}`] = capped.value;
+        if (capped.cut) rowCut += 1;
+        row[keyAt(i)] = capped.value;
       });
-      const size = Buffer.byteLength(JSON.stringify(row));
-      // The first row is always returned (its long cells are cut), so a result is never empty for size alone.
-      if (rows.length > 0 && bytes + size > options.maxBytes) {
+      let size = Buffer.byteLength(JSON.stringify(row));
+      // Batch sizing goes by what the rows cost to fetch, before any cutting.
+      seenBytes += size;
+      if (size > options.maxBytes) {
+        if (rows.length > 0) {
+          truncatedBy = 'bytes';
+          break;
+        }
+        // The first row is always returned, so a result is never empty for size alone; when it is over the
+        // budget by itself, its long strings and big json/array values are cut until it fits.
+        const fitted = fitRow(values.map((_, i) => keyAt(i)), values, options.maxBytes, maxCellChars);
+        row = fitted.row;
+        rowCut = fitted.cellsCut;
+        size = Buffer.byteLength(JSON.stringify(row));
+      } else if (rows.length > 0 && bytes + size > options.maxBytes) {
         truncatedBy = 'bytes';
         break;
       }
+      cellsCut += rowCut;
       bytes += size;
-      seenBytes += size;
       seenRows += 1;
       rows.push(row);
     }
@@ -380,5 +403,9 @@ async function collectRows(source: RowSource, options: CursorReadOptions): Promi
     options.signal?.throwIfAborted();
     await readBatch(nextBatch());
   }
+  // A portal fetched in several batches ends with a command tag that counts only the last batch (PostgreSQL
+  // reports the rows of the last Execute: a DELETE ... RETURNING of 3,000 rows said 1,999). The rows fetched
+  // are the exact count; a tag larger than them (nothing returned, or a single batch) stays as it is.
+  if (finished && rowCount !== null && fetched > rowCount) rowCount = fetched;
   return { columns, rows, truncated: truncatedBy !== null, truncatedBy, command, rowCount, cellsCut };
 }

@@ -14,6 +14,7 @@ export type DbErrorCode =
   | 'read_only'
   | 'connection'
   | 'connection_lost'
+  | 'pool_busy'
   | 'auth'
   | 'cancelled'
   | 'data_error'
@@ -56,7 +57,10 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /** Maps whatever pg threw to a DbError. `sql` (when given) lets syntax errors say where they are. */
-export function toDbError(error: unknown, context: { where: string; sql?: string; statementTimeoutMs?: number }): DbError {
+export function toDbError(
+  error: unknown,
+  context: { where: string; sql?: string; statementTimeoutMs?: number; pool?: { size: number; waitMs: number } },
+): DbError {
   if (error instanceof DbError) return error;
   const e = (error ?? {}) as PgErrorFields;
   const code = typeof e.code === 'string' ? e.code : '';
@@ -92,6 +96,19 @@ export function toDbError(error: unknown, context: { where: string; sql?: string
     return new DbError(`the database refused the login for ${context.where}: ${raw}.`, 'auth', 'the operator must fix the user or password in the database URL.', code);
   }
   if (code === '3D000') return new DbError(`${raw} at ${context.where}.`, 'connection', 'the operator must fix the database name in the URL.', code);
+  if (/timeout exceeded when trying to connect/i.test(raw)) {
+    // pg-pool says this only when every connection was checked out (or still opening) and none came free in
+    // time: the database is reachable, this server is busy.
+    const busy =
+      context.pool?.size === 1
+        ? `the one connection of this server to PostgreSQL at ${context.where} is`
+        : `all ${context.pool ? `${context.pool.size} ` : ''}connections of this server to PostgreSQL at ${context.where} are`;
+    return new DbError(
+      `${busy} busy with other calls; none came free within ${context.pool ? `${context.pool.waitMs} ms` : 'the wait limit'}.`,
+      'pool_busy',
+      `call again in a moment, or make fewer calls at once${context.statementTimeoutMs ? ` (a running statement ends within the ${context.statementTimeoutMs} ms statement timeout)` : ''}; if it keeps happening, the operator can start the server with a larger --pool-size${context.pool ? ` (now ${context.pool.size})` : ''}.`,
+    );
+  }
   if (isConnectionError(error)) {
     const during = code === '57P01' || /terminat/i.test(raw);
     if (during) {

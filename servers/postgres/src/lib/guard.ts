@@ -12,8 +12,11 @@
  *   SELECT INTO, FOR UPDATE/SHARE,
  * - calls anywhere in the tree to functions that touch files, the network, other sessions, server state or
  *   session settings (pg_read_file, lo_import, dblink, pg_terminate_backend, set_config, advisory locks, ...),
- *   including attribute notation (`t.pg_read_file`) and SQL-in-a-string runners (query_to_xml),
- * - with a schema allow-list, references qualified with any other schema.
+ *   including attribute notation (`t.pg_read_file`, `('/etc/passwd'::text).pg_read_file`) and runners of SQL
+ *   given as text (query_to_xml, ts_stat, ts_rewrite, crosstab),
+ * - in write mode temporary tables (they would outlive the call on a pooled connection) and ALTER DATABASE,
+ * - with a schema allow-list, relations qualified with any other schema (read from or written to) and the
+ *   *_to_xml functions that read tables named by a value.
  * What it cannot see (the body of a user-defined function or view) is why the README asks for a
  * least-privilege role: the role's privileges are the last word.
  */
@@ -101,6 +104,10 @@ const FORBIDDEN_STATEMENTS: Record<string, string> = {
   ImportForeignSchemaStmt: 'foreign schemas reach the network',
   CreateExtensionStmt: 'CREATE EXTENSION loads server code',
   AlterExtensionStmt: 'ALTER EXTENSION loads server code',
+  // Like ALTER ROLE ... SET: settings stored for every future session of the database (this server's own
+  // default_transaction_read_only included), and database-wide options.
+  AlterDatabaseSetStmt: 'ALTER DATABASE ... SET/RESET is not allowed (it changes the settings of every future session)',
+  AlterDatabaseStmt: 'ALTER DATABASE is not allowed',
   CreateEventTrigStmt: 'event triggers are not allowed',
   AlterEventTrigStmt: 'event triggers are not allowed',
 };
@@ -117,7 +124,22 @@ const FORBIDDEN_FUNCTIONS = new Set([
   'pg_promote', 'pg_switch_wal', 'pg_create_restore_point', 'pg_log_standby_snapshot', 'pg_sync_replication_slots', 'pg_replication_slot_advance',
   'pg_notify', 'set_config', 'txid_current', 'pg_current_xact_id', 'pg_import_system_collations', 'pg_prewarm',
   'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'cursor_to_xml', 'cursor_to_xmlschema',
+  // Also SQL in a string: ts_stat(sqlquery text [, weights]) and ts_rewrite(query, select text) run the query
+  // text they are given (the three-tsquery ts_rewrite does not, but the name is refused whole: simpler and
+  // safe); connectby (tablefunc) builds and runs a query from the table and column names it is given.
+  'ts_stat', 'ts_rewrite', 'connectby',
   'http',
+]);
+
+/**
+ * With a schema allow-list only: functions that read tables named by a value (a regclass, a schema name, or
+ * every schema of the database), which the check of qualified names in the tree cannot see. Without an
+ * allow-list they read only what the role may SELECT anyway.
+ */
+const SCHEMA_BYPASS_FUNCTIONS = new Set([
+  'table_to_xml', 'table_to_xmlschema', 'table_to_xml_and_xmlschema',
+  'schema_to_xml', 'schema_to_xmlschema', 'schema_to_xml_and_xmlschema',
+  'database_to_xml', 'database_to_xmlschema', 'database_to_xml_and_xmlschema',
 ]);
 
 /** Sequence changes are writes; allowed only by execute. */
@@ -127,6 +149,8 @@ const FORBIDDEN_FUNCTION_PREFIXES = [
   'pg_read_', 'pg_ls_', 'pg_file_', 'lo_', 'dblink', 'pg_advisory', 'pg_try_advisory', 'pg_create_', 'pg_drop_', 'pg_copy_',
   'pg_replication_', 'pg_logical_', 'pg_stat_reset', 'pg_stat_statements_reset', 'pg_wal_replay_', 'pg_backup_', 'pg_start_backup',
   'pg_stop_backup', 'binary_upgrade_', 'http_', 'table_import_from_s3', 'query_export_to_s3', 'copy_from', 'copy_to',
+  // tablefunc's crosstab, crosstab2..4 and crosstab_hash run the SQL text they are given.
+  'crosstab',
 ];
 
 /** Schemas every query may name: the catalogs describe the database and are needed for metadata reads. */
@@ -139,6 +163,26 @@ function isForbiddenFunction(name: string, mode: GuardMode): boolean {
   if (FORBIDDEN_FUNCTIONS.has(name)) return true;
   if (mode !== 'write' && WRITE_ONLY_FUNCTIONS.has(name)) return true;
   return FORBIDDEN_FUNCTION_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/** Refuses a call of `name` (written as `shown`) that could reach beyond this query or the schema allow-list. */
+function checkFunctionName(name: string, shown: string, mode: GuardMode, options: GuardOptions, at: string, location: number | undefined): void {
+  if (isForbiddenFunction(name, mode)) {
+    throw new GuardError(
+      `refused: the function ${shown}${at} can read or change things outside this query (files, the network, other sessions, sequences, server settings, or SQL given as text).`,
+      'forbidden_function',
+      'remove that function call.',
+      location,
+    );
+  }
+  if (options.schemas && SCHEMA_BYPASS_FUNCTIONS.has(name)) {
+    throw new GuardError(
+      `refused: the function ${shown}${at} reads tables named by a value, which could be outside the schemas this server may use (${options.schemas.join(', ')}).`,
+      'schema_not_allowed',
+      `select from tables in ${options.schemas.join(', ')} directly (query_to_xml is refused too; build XML with xmlelement/xmlforest if needed).`,
+      location,
+    );
+  }
 }
 
 /** Parses one statement; throws GuardError with a 1-based position on a syntax error. */
@@ -242,26 +286,41 @@ function checkNode(key: string, value: Record<string, unknown>, mode: GuardMode,
   if (key === 'FuncCall') {
     const parts = stringList(value.funcname);
     const name = parts[parts.length - 1] ?? '';
-    if (isForbiddenFunction(name, mode)) {
-      throw new GuardError(
-        `refused: the function ${parts.join('.')}${at} can read or change things outside this query (files, the network, other sessions, sequences or server settings).`,
-        'forbidden_function',
-        'remove that function call.',
-        location,
-      );
-    }
+    checkFunctionName(name, parts.join('.'), mode, options, at, location);
     if (parts.length > 1) checkSchema(parts[parts.length - 2]!, options, `function ${parts.join('.')}`, location, sql);
   }
   if (key === 'ColumnRef') {
     // Attribute notation calls a function too: `t.pg_read_file` is pg_read_file(t).
     const parts = stringList(value.fields);
     const last = parts[parts.length - 1];
-    if (parts.length > 1 && last && isForbiddenFunction(last, mode)) {
-      throw new GuardError(`refused: ${parts.join('.')}${at} calls the function ${last} in attribute notation.`, 'forbidden_function', 'remove that reference.', location);
+    if (parts.length > 1 && last) checkFunctionName(last, `${last} (called in attribute notation as ${parts.join('.')})`, mode, options, at, location);
+  }
+  if (key === 'A_Indirection') {
+    // So does a field selection on any expression: `('/etc/passwd'::text).pg_read_file` is pg_read_file('/etc/passwd'),
+    // and `(x).a.pg_read_file` applies it to a field. Every name step of the indirection can be a function call.
+    // A_Indirection has no location of its own: point at the start of the expression it applies to.
+    const argLocation = firstLocation(value.arg);
+    const where = argLocation === undefined ? undefined : charPosition(sql, argLocation);
+    for (const name of stringList((value.indirection as unknown[] | undefined)?.filter((step) => (step as { String?: unknown }).String))) {
+      checkFunctionName(name, `${name} (called in attribute notation on an expression)`, mode, options, where ? ` ${describePosition(sql, where)}` : '', where);
     }
   }
-  if (key === 'RangeVar' && typeof value.schemaname === 'string') {
+  // A RangeVar appears as {RangeVar: {...}} in FROM lists but bare under other keys (the target of INSERT,
+  // UPDATE, DELETE, MERGE, CREATE TABLE/VIEW/INDEX, ALTER TABLE: `relation`, `view`, `rel`, `sequence`).
+  const isRangeVar = key === 'RangeVar' || (typeof value.relname === 'string' && 'relpersistence' in value);
+  if (isRangeVar && typeof value.schemaname === 'string') {
     checkSchema(value.schemaname, options, `relation ${value.schemaname}.${String(value.relname)}`, location, sql);
+  }
+  if (isRangeVar && mode === 'write' && (value.relpersistence === 't' || (typeof value.schemaname === 'string' && /^pg_temp/i.test(value.schemaname)))) {
+    // Temporary objects belong to the session, i.e. to one pooled connection: they would outlive the call and
+    // shadow real tables of the same name (pg_temp comes first in the search path) in later calls that happen
+    // to get that connection.
+    throw new GuardError(
+      `refused: temporary table, view or sequence ${String(value.relname)}${at}: it would stay on one pooled connection after this call and hide the real table of that name from later calls.`,
+      'forbidden_statement',
+      'create a regular table (and drop it when done), or use a WITH clause / subquery within one statement.',
+      location,
+    );
   }
 }
 
@@ -273,6 +332,21 @@ function checkSchema(schema: string, options: GuardOptions, what: string, locati
     `use tables in ${options.schemas.join(', ')} (list_tables shows them).`,
     location,
   );
+}
+
+/** The smallest parser location in a subtree (where an expression starts), if any. Bounded by the tree size. */
+function firstLocation(node: unknown): number | undefined {
+  let first: number | undefined;
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (!current || typeof current !== 'object') continue;
+    for (const [key, value] of Object.entries(current as Record<string, unknown>)) {
+      if (key === 'location' && typeof value === 'number' && value >= 0 && (first === undefined || value < first)) first = value;
+      else if (value && typeof value === 'object') stack.push(value);
+    }
+  }
+  return first;
 }
 
 function stringList(list: unknown): string[] {

@@ -82,6 +82,17 @@ const MUST_FAIL: string[] = [
   "SELECT (SELECT pg_read_file('/etc/passwd')) AS nested",
   "SELECT 1 WHERE EXISTS (SELECT pg_ls_dir('/'))",
   "SELECT dblink_exec('dbname=postgres', 'DELETE FROM public.orders')",
+  // Attribute notation on an expression calls the function too
+  "SELECT ('/etc/passwd'::text).pg_read_file",
+  "SELECT ('/etc/passwd'::text).pg_stat_file.size",
+  'SELECT (778::bigint).pg_advisory_lock',
+  'SELECT (t).pg_advisory_lock FROM (SELECT 779::bigint AS t) x',
+  "SELECT ('public.invoice_seq'::regclass).nextval",
+  // Functions that run a query given as text, which the guard never sees
+  "SELECT * FROM ts_stat($$SELECT to_tsvector(pg_read_file('/etc/passwd'))$$)",
+  'SELECT * FROM ts_stat($$SELECT to_tsvector(pg_try_advisory_lock(777)::text)$$)',
+  "SELECT * FROM ts_stat($$SELECT to_tsvector(value) FROM secret.keys$$, 'a')",
+  "SELECT ts_rewrite('a'::tsquery, $$SELECT 'a'::tsquery, to_tsquery(pg_try_advisory_lock(776)::text)$$)",
   // Other sessions and the server
   'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()',
   'SELECT pg_cancel_backend(pid) FROM pg_stat_activity',
@@ -148,6 +159,8 @@ for (const role of ['superuser', 'read-only role'] as const) {
       expect(existsSync(marker)).toBe(false);
       expect(existsSync('/tmp/portico-lo-export')).toBe(false);
       expect(await fixture.checksum()).toBe(before);
+      // Session-level advisory locks survive the rollback of the read: none may be held on a pooled connection.
+      expect(await fixture.sql("SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([]);
     });
 
     it('a function that changes settings inside the transaction leaves no trace on the pooled connection', async () => {

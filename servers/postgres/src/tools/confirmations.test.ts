@@ -51,6 +51,19 @@ describe('execute asks with the row count of a dry run', () => {
     expect(await fixture.sql('SELECT name FROM sales.regions ORDER BY code')).toEqual([{ name: 'EUROPE' }, { name: 'UNITED STATES' }]);
   });
 
+  it('the dry-run count of a RETURNING statement counts every row, not the last batch', async () => {
+    await fixture.sql('CREATE TABLE public.many AS SELECT g AS id FROM generate_series(1, 3000) g');
+    try {
+      const { c, asked } = await connect(ACCEPT);
+      const result = await c.callTool('execute', { sql: 'DELETE FROM public.many RETURNING id' });
+      expect(asked[0]).toContain('reported: DELETE, 3,000 rows affected.');
+      expect(result.structuredContent).toMatchObject({ command: 'DELETE', rowsAffected: 3000, committed: true });
+      expect(await fixture.sql('SELECT count(*)::int AS n FROM public.many')).toEqual([{ n: 0 }]);
+    } finally {
+      await fixture.sql('DROP TABLE public.many');
+    }
+  });
+
   it.each([
     ['decline', { action: 'decline' } as Answer, /the user declined the confirmation; nothing was changed/],
     ['cancel', { action: 'cancel' } as Answer, /the user dismissed the confirmation; nothing was changed/],

@@ -2,7 +2,7 @@ import { continuationHint, defineTool, z } from '@portico/protocol';
 import type { PostgresDeps } from '../deps.js';
 import { checkStatement } from '../lib/guard.js';
 import { executePreview } from './execute-preview.js';
-import { columnSchema, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
+import { columnSchema, cutCellsNote, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
 
 export const execute = defineTool({
   name: 'execute',
@@ -18,7 +18,7 @@ export const execute = defineTool({
   }),
   output: z.object({
     command: z.string().nullable().describe('Command tag: INSERT, UPDATE, DELETE, CREATE TABLE...'),
-    rowsAffected: z.number().int().nullable().describe('Rows inserted, updated, deleted or returned, as PostgreSQL reports it.'),
+    rowsAffected: z.number().int().nullable().describe('Rows inserted, updated, deleted or returned (with RETURNING: every row the statement returned, counted as they are read).'),
     committed: z.boolean().describe('True when the change was committed; false for a dry run.'),
     rows: rowsSchema,
     columns: z.array(columnSchema).describe('Columns of RETURNING rows.'),
@@ -49,6 +49,7 @@ export const execute = defineTool({
     let text = `${verb}: ${result.command ?? 'statement'}${result.rowCount !== null ? `, ${result.rowCount} row(s) ${committed ? 'affected' : 'would be affected'}` : ''}.`;
     if (result.rows.length) text += `\n${rowsAsJson(result.rows)}`;
     if (result.truncated) text += `\n${continuationHint('RETURNING rows', 'a narrower RETURNING list, or query the rows afterwards')}`;
+    if (result.cellsCut > 0) text += `\n${cutCellsNote(result.cellsCut)}`;
     return {
       structured: { command: result.command, rowsAffected: result.rowCount, committed, rows: result.rows, columns: result.columns, truncated: result.truncated },
       text,

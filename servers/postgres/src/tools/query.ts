@@ -1,7 +1,7 @@
 import { continuationHint, defineTool, z } from '@portico/protocol';
 import type { PostgresDeps } from '../deps.js';
 import { checkStatement } from '../lib/guard.js';
-import { columnSchema, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
+import { columnSchema, cutCellsNote, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
 
 export const query = defineTool({
   name: 'query',
@@ -44,7 +44,7 @@ export const query = defineTool({
       const why = result.truncatedBy === 'rows' ? `the ${maxRows}-row cap` : `the ${settings.maxBytes}-byte budget`;
       text += `\n${continuationHint(`Result (${result.rows.length} rows returned, more exist; cut by ${why})`, `offset=${nextOffset}, or narrow the query with WHERE/LIMIT or aggregate it`)}`;
     }
-    if (result.cellsCut > 0) text += `\n[${result.cellsCut} long value(s) were cut; select substring(column, start, length) to read them in parts.]`;
+    if (result.cellsCut > 0) text += `\n${cutCellsNote(result.cellsCut)}`;
     return {
       structured: {
         rows: result.rows,

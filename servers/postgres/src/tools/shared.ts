@@ -37,3 +37,7 @@ export function rowsAsJson(rows: readonly Record<string, unknown>[]): string {
   return `[\n${stringifyItems(rows).join(',\n')}\n]`;
 }
 
+/** The note for a result whose long values were cut (by the per-cell limit, or to fit the byte budget). */
+export function cutCellsNote(cellsCut: number): string {
+  return `[${cellsCut} long value(s) were cut to fit the size limits (marked "… [cut: ...]"); select substring(column, start, length) to read text in parts, and parts of json or array values (column->'key', jsonb_array_elements(column), column[1:100]) or substring(column::text, start, length).]`;
+}

@@ -71,6 +71,14 @@ describe('query', () => {
     const big = (long.structuredContent as { rows: { big: string }[] }).rows[0]!.big;
     expect(big.length).toBeLessThan(11_000);
     expect(big).toMatch(/cut: 50000 characters in total/);
+    // One json value larger than the whole budget is cut to fit, and the result says how to read it in parts.
+    const agg = await c.callTool('query', { sql: 'SELECT json_agg(g) AS j, array_agg(g) AS a FROM generate_series(1, 5000) g' });
+    expect(agg.isError).toBeFalsy();
+    const aggRows = rowsOf(agg) as { j: string; a: string }[];
+    expect(Buffer.byteLength(JSON.stringify(aggRows))).toBeLessThanOrEqual(2_100);
+    expect(aggRows[0]!.j).toMatch(/^\[1,2,3,.*… \[cut: JSON text of \d+ characters in total\]$/);
+    expect(aggRows[0]!.a).toMatch(/^\[1,2,3,/);
+    expect(textOf(agg)).toMatch(/2 long value\(s\) were cut to fit the size limits.*column->'key'/);
     await c.close();
     await small.close();
   });
@@ -268,12 +276,47 @@ describe('execute (with --allow-write)', () => {
     await client.callTool('execute', { sql: 'DROP TABLE public.scratch' });
   });
 
+  it('counts every RETURNING row when they arrive in several batches (the command tag counts only the last)', async () => {
+    await fixture.sql('CREATE TABLE public.many AS SELECT g AS id FROM generate_series(1, 3000) g');
+    try {
+      const dry = await client.callTool('execute', { sql: 'DELETE FROM public.many RETURNING id', dryRun: true });
+      expect(dry.structuredContent).toMatchObject({ command: 'DELETE', rowsAffected: 3000, committed: false, truncated: true });
+      expect(textOf(dry)).toMatch(/Dry run, rolled back: DELETE, 3000 row\(s\) would be affected/);
+      const done = await client.callTool('execute', { sql: 'UPDATE public.many SET id = -id WHERE id > 500 RETURNING id' });
+      expect(done.structuredContent).toMatchObject({ command: 'UPDATE', rowsAffected: 2500, committed: true, truncated: true });
+      expect(rowsOf(done)).toHaveLength(1000);
+      expect(await fixture.sql('SELECT count(*)::int AS n FROM public.many WHERE id < 0')).toEqual([{ n: 2500 }]);
+      // Without RETURNING the tag is the count, as before.
+      const plain = await client.callTool('execute', { sql: 'DELETE FROM public.many WHERE id < 0', dryRun: true });
+      expect(plain.structuredContent).toMatchObject({ rowsAffected: 2500, rows: [] });
+    } finally {
+      await fixture.sql('DROP TABLE public.many');
+    }
+  });
+
   it('still refuses stacked statements and escapes', async () => {
     for (const sql of ["INSERT INTO sales.regions VALUES ('x', 'y'); COMMIT", 'COMMIT', "COPY sales.regions TO PROGRAM 'id'", 'SET ROLE postgres']) {
       const result = await client.callTool('execute', { sql });
       expect(result.isError).toBe(true);
     }
     expect(await fixture.sql("SELECT count(*)::int AS n FROM sales.regions WHERE code = 'x'")).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses ALTER DATABASE ... SET, which would change every future session', async () => {
+    const result = await client.callTool('execute', { sql: `ALTER DATABASE "${fixture.database}" SET default_transaction_read_only = off` });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/ALTER DATABASE/);
+    expect(await fixture.sql('SELECT count(*)::int AS n FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database()')).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses temporary tables, which would stay on one pooled connection and shadow real tables', async () => {
+    const result = await client.callTool('execute', { sql: "CREATE TEMP TABLE customers AS SELECT 1 AS id, 'shadow' AS name" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/pooled connection/);
+    // Whatever connection the pool hands out, the unqualified name is the real table.
+    for (let i = 0; i < 6; i += 1) {
+      expect(rowsOf(await client.callTool('query', { sql: 'SELECT count(*)::int AS n FROM customers' }))).toEqual([{ n: 50 }]);
+    }
   });
 
   it('reports constraint violations as isError and leaves the data as it was', async () => {
@@ -322,6 +365,18 @@ describe('--schema allow-list', () => {
     // Unqualified names resolve in the allowed schemas only.
     expect(rowsOf(await c.callTool('query', { sql: 'SELECT count(*)::int AS n FROM "Mixed Case"' }))).toEqual([{ n: 1 }]);
     expect((await c.callTool('query', { sql: 'SELECT * FROM orders' })).isError).toBe(true);
+    // Functions that read tables named by a value would get past the check of qualified names.
+    for (const sql of [
+      "SELECT table_to_xml('secret.keys'::regclass, true, false, '') AS x",
+      "SELECT schema_to_xml('secret', true, false, '') AS x",
+      "SELECT database_to_xml(true, false, '') AS x",
+      "SELECT table_to_xml_and_xmlschema('secret.keys'::regclass, true, false, '') AS x",
+    ]) {
+      const viaXml = await c.callTool('query', { sql });
+      expect(viaXml.isError, sql).toBe(true);
+      expect(textOf(viaXml)).not.toContain('top-secret-value');
+      expect(textOf(viaXml)).toMatch(/reads tables named by a value/);
+    }
     const { resources } = await c.client.listResources();
     expect(resources.every((r) => r.uri.includes('/sales/'))).toBe(true);
     await c.close();
