@@ -72,6 +72,19 @@ describe('readQuery', () => {
     expect(String(huge.rows[0]!.v)).toMatch(/cut: 20000 characters/);
   });
 
+  it('cuts an oversized value between characters, never inside a surrogate pair, and counts characters as SQLite does', () => {
+    // 1200 emoji (2400 UTF-16 units); the prefix shifts where the cut falls, so one of the two lands mid-pair.
+    for (const prefix of ['', 'y']) {
+      const value = `'${prefix}' || replace(hex(zeroblob(600)), '0', '😀')`;
+      const r = readQuery(conns.ro, `SELECT ${value} AS s, length(${value}) AS n`, [], 0, { maxRows: 10, maxBytes: 1000 });
+      expect(r.cellsCut).toBe(true);
+      const [kept, marker] = String(r.rows[0]!.s).split('…');
+      // Whole emoji only: a lone high surrogate (\ud83d) at the end would not match.
+      expect(kept).toMatch(new RegExp(`^${prefix}(😀)+$`, 'u'));
+      expect(marker).toBe(`[cut: ${r.rows[0]!.n} characters in all]`);
+    }
+  });
+
   it('refuses statements SQLite reports as writing even when they start like a read', () => {
     expect(() => readQuery(conns.ro, 'WITH x AS (SELECT 1) DELETE FROM orders', [], 0, LIMITS)).toThrow(GuardError);
     expect(() => readQuery(conns.ro, 'SELECT 1; DELETE FROM orders', [], 0, LIMITS)).toThrow(RangeError);
@@ -85,6 +98,36 @@ describe('readQuery', () => {
       caught = error;
     }
     expect(toFailure(caught)).toMatchObject({ kind: 'input' });
+  });
+
+  it('explains that numbered and named placeholders cannot take params, in every tool that binds them', () => {
+    const failureOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return toFailure(error);
+      }
+      throw new Error('expected a failure');
+    };
+    const refused = (placeholder: string) => ({
+      kind: 'input',
+      message: expect.stringContaining(`cannot bind ${placeholder}: numbered (?1) and named (:name, @name, $name) placeholders are not supported`),
+      hint: expect.stringContaining('one params entry per ?, in the order'),
+    });
+    expect(failureOf(() => readQuery(conns.ro, 'SELECT ?1, ?1', [1], 0, LIMITS))).toMatchObject(refused('?1'));
+    for (const placeholder of [':name', '@name', '$name', '?2']) {
+      expect(failureOf(() => readQuery(conns.ro, `SELECT * FROM customers WHERE id = ? OR name = ${placeholder}`, [1, 'Ada'], 0, LIMITS))).toMatchObject(refused(placeholder));
+    }
+    expect(failureOf(() => writeQuery(conns, 'INSERT INTO customers (name) VALUES (:name)', ['Kim'], 'write_query', LIMITS))).toMatchObject(refused(':name'));
+    expect(failureOf(() => explainQuery(conns.ro, 'SELECT * FROM orders WHERE id = ?1', [1]))).toMatchObject(refused('?1'));
+    const exportPath = join(dir.path, 'e.csv');
+    expect(
+      failureOf(() => exportQuery(conns.ro, { op: 'export', sql: 'SELECT @x', params: [1], format: 'csv', tempPath: `${exportPath}.tmp`, finalPath: exportPath, maxRows: 10, maxBytes: 1000 })),
+    ).toMatchObject(refused('@x'));
+    expect(existsSync(exportPath)).toBe(false);
+    expect(readQuery(conns.ro, 'SELECT count(*) AS n FROM customers', [], 0, LIMITS).rows[0]).toEqual({ n: 2 });
+    // Placeholder-like text inside strings and quoted names is not a placeholder.
+    expect(readQuery(conns.ro, `SELECT '?1 :a' AS "@b", ? AS v`, [7], 0, LIMITS).rows[0]).toEqual({ '@b': '?1 :a', v: 7 });
   });
 });
 
@@ -114,6 +157,32 @@ describe('writeQuery', () => {
     expect(() => writeQuery(conns, 'INSERT INTO orders (customer_id, total) VALUES (99, 1)', [], 'write_query', LIMITS)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }));
     expect(() => writeQuery(conns, 'UPDATE orders SET total = -1', [], 'write_query', LIMITS)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_CHECK' }));
     expect(readQuery(conns.ro, 'SELECT sum(total) AS s FROM orders', [], 0, LIMITS).rows[0]).toEqual({ s: 500.5 });
+  });
+
+  it('refuses TEMP objects in every spelling, leaving the database and the temp schema as they were', () => {
+    const before = readFileSync(dbPath);
+    const attempts: [string, 'write_query' | 'create_table'][] = [
+      ['CREATE TEMP TABLE tmp1 (x)', 'write_query'],
+      ['CREATE TEMPORARY VIEW v1 AS SELECT 1', 'write_query'],
+      ['CREATE TEMP TRIGGER tr1 AFTER INSERT ON customers BEGIN SELECT 1; END', 'write_query'],
+      ['CREATE TEMP TABLE tmp2 (x)', 'create_table'],
+      // Forms the guard does not parse: only SQLite's temp schema tells.
+      ['CREATE TABLE temp.tmp3 (x)', 'create_table'],
+      ['CREATE TABLE "TEMP".tmp4 AS SELECT * FROM customers', 'write_query'],
+      ['CREATE VIEW temp.v2 AS SELECT 1', 'write_query'],
+      ['CREATE VIRTUAL TABLE temp.ft USING fts5(body)', 'write_query'],
+    ];
+    for (const [sql, tool] of attempts) {
+      expect(() => writeQuery(conns, sql, [], tool, LIMITS), sql).toThrow(/creates a temporary \(TEMP\) table[\s\S]*read_query reads through another connection/);
+      expect(() => runOperation(conns, { op: 'write', sql, params: [], tool, limits: LIMITS, dryRun: true }), `dry run: ${sql}`).toThrow(GuardError);
+    }
+    const rw = conns.rw();
+    expect(rw.inTransaction).toBe(false);
+    expect(rw.prepare('SELECT count(*) AS n FROM sqlite_temp_master').get()).toEqual({ n: 0 });
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
+    // Regular objects still commit.
+    writeQuery(conns, 'CREATE TABLE scratch AS SELECT * FROM customers', [], 'write_query', LIMITS);
+    expect(readQuery(conns.ro, 'SELECT count(*) AS n FROM scratch', [], 0, LIMITS).rows[0]).toEqual({ n: 2 });
   });
 
   it('never opens a writer in read-only mode', () => {
@@ -204,6 +273,34 @@ describe('executeScript', () => {
     );
     expect(readFileSync(dbPath).equals(before)).toBe(true);
     expect(conns.rw().inTransaction).toBe(false);
+  });
+
+  it('refuses a TEMP object anywhere in the script, naming the statement and rolling everything back', () => {
+    const before = readFileSync(dbPath);
+    expect(() => executeScript(conns, "INSERT INTO customers (name) VALUES ('T'); CREATE TEMP TABLE staging (x)", false, LIMITS, 100)).toThrow(
+      /statement 2 \(CREATE TEMP TABLE staging \(x\)\): execute_script refused the statement: it creates a temporary/,
+    );
+    expect(() => executeScript(conns, "INSERT INTO customers (name) VALUES ('T'); CREATE TABLE temp.staging (x); INSERT INTO temp.staging VALUES (1)", false, LIMITS, 100)).toThrow(
+      /statement 2 \(CREATE TABLE temp\.staging \(x\)\): execute_script refused[\s\S]*whole script was rolled back/,
+    );
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
+    expect(conns.rw().inTransaction).toBe(false);
+    expect(conns.rw().prepare('SELECT count(*) AS n FROM sqlite_temp_master').get()).toEqual({ n: 0 });
+  });
+
+  it('refuses PRAGMA journal_mode = ... (the script\'s transaction would keep the old mode); write_query changes it', () => {
+    const before = readFileSync(dbPath);
+    for (const pragma of ['PRAGMA journal_mode = WAL', 'PRAGMA journal_mode(truncate)']) {
+      expect(() => executeScript(conns, `INSERT INTO customers (name) VALUES ('P'); ${pragma}`, false, LIMITS, 100)).toThrow(
+        /statement 2 .*journal_mode.*inside a transaction SQLite fails or silently keeps the journal mode/,
+      );
+    }
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
+    expect(conns.rw().pragma('journal_mode', { simple: true })).toBe('delete');
+    // Reading the mode changes nothing and stays allowed.
+    expect(executeScript(conns, 'PRAGMA journal_mode', false, LIMITS, 100).statements[0]!.returning?.rows).toEqual([{ journal_mode: 'delete' }]);
+    writeQuery(conns, 'PRAGMA journal_mode = WAL', [], 'write_query', LIMITS);
+    expect(conns.rw().pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
   it('checks every statement before running any', () => {

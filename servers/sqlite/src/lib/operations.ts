@@ -10,8 +10,10 @@ import {
   checkReadStatement,
   checkWriteStatement,
   GuardError,
+  nonPositionalPlaceholder,
   quoteIdentifier,
   splitStatements,
+  tempObjectRefusal,
   type StatementInfo,
 } from './sql-guard.js';
 import type {
@@ -117,9 +119,23 @@ function prepare(db: Db, sql: string): Stmt {
   return db.prepare(sql) as Stmt;
 }
 
+/**
+ * Tools bind `params` as a list, in order; a statement with ?1, :name, @name or $name can never run with one
+ * (better-sqlite3 then only says "Too many parameter values were provided"), so say why before binding.
+ */
+function refuseNonPositionalPlaceholders(info: StatementInfo, tool: string): void {
+  const placeholder = nonPositionalPlaceholder(info);
+  if (placeholder === undefined) return;
+  throw new OperationFailure({
+    kind: 'input',
+    message: `${tool} cannot bind ${placeholder}: numbered (?1) and named (:name, @name, $name) placeholders are not supported; params is a list bound in order to plain ? placeholders`,
+    hint: 'write a plain ? for each value and pass one params entry per ?, in the order they appear (repeat a value in params to use it twice).',
+  });
+}
+
 /** The read path's last check: SQLite itself must say the statement only reads. */
 function prepareRead(db: Db, sql: string, tool: string): Stmt {
-  checkReadStatement(sql, tool);
+  refuseNonPositionalPlaceholders(checkReadStatement(sql, tool), tool);
   const stmt = prepare(db, sql);
   if (!stmt.readonly || !stmt.reader) {
     throw new GuardError(`${tool} refused the statement: SQLite reports that it is not a read-only query.`, 'use write_query for statements that change the database.');
@@ -154,11 +170,41 @@ function lastChange(db: Db): { changes: number; lastInsertRowid: number | string
   return { changes: Number(row.changes), lastInsertRowid: toCell(row.rowid) as number | string };
 }
 
+/**
+ * Refuses a statement that left anything in the temp schema (see tempObjectRefusal for why). SQLite's own
+ * catalogue is the test, so every spelling counts: CREATE TEMP ..., CREATE TABLE temp.x, a virtual table
+ * created in temp. Nothing ever stays there, so any entry comes from the statement that just ran; the caller
+ * is inside a transaction and rolls it back.
+ */
+function refuseTempObjects(db: Db, tool: string, where = ''): void {
+  if (db.prepare('SELECT 1 FROM sqlite_temp_master LIMIT 1').get() === undefined) return;
+  const refusal = tempObjectRefusal(tool);
+  throw where ? new GuardError(`${where}: ${refusal.message} Nothing was changed: the whole script was rolled back.`, refusal.hint) : refusal;
+}
+
 export function writeQuery(conns: Connections, sql: string, params: readonly SqlParam[], tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
   const info = checkWriteStatement(sql, tool);
+  refuseNonPositionalPlaceholders(info, tool);
   const db = conns.rw();
   const stmt = prepare(db, sql);
   refuseReadInWriter(stmt, info, tool);
+  // VACUUM and PRAGMA journal_mode cannot run inside a transaction, and no accepted pragma creates objects.
+  const checkTemp = info.keyword !== 'VACUUM' && info.keyword !== 'PRAGMA';
+  // A transaction of its own, so that a statement that created a temp object can be undone; a dry run
+  // (dryRunWrite) is already inside BEGIN ... ROLLBACK.
+  const ownTransaction = checkTemp && !db.inTransaction;
+  if (ownTransaction) db.prepare('BEGIN IMMEDIATE').run();
+  try {
+    const result = runWrite(db, stmt, params, limits);
+    if (checkTemp) refuseTempObjects(db, tool);
+    if (ownTransaction) db.prepare('COMMIT').run();
+    return result;
+  } finally {
+    if (ownTransaction && db.inTransaction) db.prepare('ROLLBACK').run();
+  }
+}
+
+function runWrite(db: Db, stmt: Stmt, params: readonly SqlParam[], limits: ResultLimits): WriteResult {
   if (stmt.reader) {
     // INSERT/UPDATE/DELETE ... RETURNING: SQLite applies every change on the first step, so returning
     // only the first rows (the cap) never leaves the statement half done.
@@ -244,7 +290,7 @@ export function describeTable(ro: Db, requested: string): TableDescription {
 }
 
 export function explainQuery(ro: Db, sql: string, params: readonly SqlParam[]): PlanStep[] {
-  checkExplainStatement(sql);
+  refuseNonPositionalPlaceholders(checkExplainStatement(sql), 'explain_query');
   // Prepared alone first so that better-sqlite3 refuses stacked statements before anything is prefixed.
   prepare(ro, sql);
   const rows = prepare(ro, `EXPLAIN QUERY PLAN ${sql}`).all(...toBindable(params)) as { id: number; parent: number; detail: string }[];
@@ -296,6 +342,7 @@ export function executeScript(conns: Connections, script: string, dryRun: boolea
           totalChanges += changes;
           results.push({ index: i + 1, sql: excerpt(piece), changes });
         }
+        refuseTempObjects(db, 'execute_script', `statement ${i + 1} (${excerpt(piece)})`);
       } catch (error) {
         throw annotateStatementError(error, i + 1, piece);
       }
@@ -395,8 +442,9 @@ export function toFailure(error: unknown): RunnerFailure {
   if (error instanceof OperationFailure) return error.failure;
   if (error instanceof Database.SqliteError) return { kind: 'sqlite', message: error.message, code: error.code };
   if (isBindingError(error)) {
+    // params is always a list (the tools' schema has no object form), so named placeholders cannot be bound.
     const named = error instanceof TypeError;
-    return { kind: 'input', message: named ? `${error.message}: in SQLite, $1, :name and @name are named parameters; use ? for positional params, or pass params as an object of names` : error.message };
+    return { kind: 'input', message: named ? `${error.message}: in SQLite, ?1, $1, :name and @name are named placeholders, which params (a list) cannot fill; use a plain ? for each value` : error.message };
   }
   return { kind: 'internal', message: (error as Error)?.stack ?? String(error) };
 }

@@ -103,6 +103,31 @@ describe('checkWriteStatement', () => {
   it('execute_script refuses VACUUM (it cannot run inside a transaction)', () => {
     expect(() => checkWriteStatement('VACUUM', 'execute_script')).toThrow(/transaction/);
   });
+
+  it('execute_script refuses setting journal_mode (a transaction keeps the old mode) but lets it be read', () => {
+    for (const sql of ['PRAGMA journal_mode = WAL', 'PRAGMA main.journal_mode = delete', 'PRAGMA journal_mode(TRUNCATE)']) {
+      expect(() => checkWriteStatement(sql, 'execute_script'), sql).toThrow(/inside a transaction SQLite fails or silently keeps the journal mode/);
+    }
+    expect(() => checkWriteStatement('PRAGMA journal_mode', 'execute_script')).not.toThrow();
+    expect(() => checkWriteStatement('PRAGMA user_version = 2', 'execute_script')).not.toThrow();
+  });
+
+  it.each(['CREATE TEMP TABLE t (a)', 'CREATE TEMPORARY TABLE t AS SELECT 1', '/* c */ create temp view v as select 1', 'CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END'])(
+    'every writer refuses %s, saying what to do instead',
+    (sql) => {
+      for (const tool of ['write_query', 'execute_script', 'create_table'] as const) {
+        let caught: unknown;
+        try {
+          checkWriteStatement(sql, tool);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(GuardError);
+        expect((caught as GuardError).message).toMatch(new RegExp(`^${tool} refused the statement: it creates a temporary`));
+        expect((caught as GuardError).hint).toMatch(/regular table.*CTE.*read_query/);
+      }
+    },
+  );
 });
 
 describe('checkExplainStatement', () => {

@@ -269,13 +269,29 @@ export function checkExplainStatement(sql: string): StatementInfo {
 
 export type WriteContext = 'write_query' | 'execute_script' | 'create_table';
 
+/**
+ * The refusal for statements that create TEMP objects. The guard catches CREATE TEMP/TEMPORARY here; the
+ * writers in operations.ts also check SQLite's own temp schema after each statement, which catches the forms
+ * the guard does not parse (CREATE TABLE temp.x, CREATE VIRTUAL TABLE temp.x, a temp trigger, ...).
+ */
+export function tempObjectRefusal(tool: string): GuardError {
+  return new GuardError(
+    `${tool} refused the statement: it creates a temporary (TEMP) table, view, trigger or index. Temporary objects ` +
+      'exist only on the connection this server writes through: read_query reads through another connection and would ' +
+      'answer "no such table", and they disappear whenever the query process is replaced.',
+    'create a regular table instead (CREATE TABLE, then DROP TABLE when done), or, for an intermediate result, use a ' +
+      'WITH clause (CTE) or a subquery inside read_query.',
+  );
+}
+
 /** write_query and each statement of execute_script. */
 export function checkWriteStatement(sql: string, tool: WriteContext): StatementInfo {
   const info = describeStatement(sql);
   commonRefusals(info, tool);
   const k = info.keyword;
+  const second = nameOf(info.tokens[1]);
+  if (k === 'CREATE' && (second === 'TEMP' || second === 'TEMPORARY')) throw tempObjectRefusal(tool);
   if (tool === 'create_table') {
-    const second = nameOf(info.tokens[1]);
     if (k !== 'CREATE' || second !== 'TABLE') {
       throw new GuardError('create_table only runs CREATE TABLE statements.', 'use write_query for other changes (CREATE INDEX, CREATE VIEW, ALTER TABLE, ...).');
     }
@@ -294,7 +310,7 @@ export function checkWriteStatement(sql: string, tool: WriteContext): StatementI
   throw new GuardError(`${tool} does not run ${k || 'this kind of'} statements.`);
 }
 
-function checkWritablePragma(tokens: Token[], tool: string): void {
+function checkWritablePragma(tokens: Token[], tool: WriteContext): void {
   // PRAGMA [schema.]name [= value | (value)]
   let i = 1;
   if (tokens[i + 1]?.value === '.') i += 2;
@@ -310,6 +326,24 @@ function checkWritablePragma(tokens: Token[], tool: string): void {
   let value: string | undefined;
   if (next && (next.value === '=' || next.value === '(')) value = tokens[i + 2]?.value;
   if (!accept(value)) throw new GuardError(`${tool} refused PRAGMA ${name.toLowerCase()} = ${value ?? ''}: that value risks corrupting the database on a crash.`);
+  // Inside a transaction SQLite refuses to switch into or out of WAL, and after a change in the same
+  // transaction it answers with the old mode and changes nothing, while the script still reports a commit.
+  if (tool === 'execute_script' && name === 'JOURNAL_MODE' && value !== undefined) {
+    throw new GuardError(
+      `execute_script refused PRAGMA journal_mode = ${value}: the script runs in one transaction, and inside a transaction SQLite fails or silently keeps the journal mode it has.`,
+      'run the PRAGMA alone with write_query, outside the script.',
+    );
+  }
+}
+
+/**
+ * The first placeholder that is not a plain `?`: numbered (?1) or named (:name, @name, $name). Tools bind
+ * `params` (a list) in order, and better-sqlite3 treats every such placeholder as named, so a statement
+ * holding one can never run with a list: it fails with "Too many parameter values were provided", which
+ * does not say why.
+ */
+export function nonPositionalPlaceholder(info: StatementInfo): string | undefined {
+  return info.tokens.find((t) => t.kind === 'param' && t.value !== '?' && t.value.length > 1)?.value;
 }
 
 /** Quotes an identifier for SQLite: always double quotes, inner quotes doubled. */

@@ -11,7 +11,7 @@ export const paramsSchema = z
   .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .max(999)
   .optional()
-  .describe('Values bound to the ? placeholders of the query, in order (strings, numbers, booleans as 1/0, null). Prefer these over pasting values into the SQL.');
+  .describe('Values bound to the plain ? placeholders of the query, one per ?, in order (strings, numbers, booleans as 1/0, null); ?1, :name, @name and $name are not supported. Prefer these over pasting values into the SQL.');
 
 export const cellSchema = z.union([
   z.string(),
@@ -102,7 +102,7 @@ export function toToolError(error: unknown, deps: SqliteDeps, writes: boolean): 
       case 'refused':
         return new ToolError(f.message, { ...(f.hint ? { hint: f.hint } : {}), code: 'refused' });
       case 'input':
-        return new ToolError(`${f.message}.`, { hint: 'pass exactly one statement, with one value in params for each ? placeholder.', code: 'invalid_input' });
+        return new ToolError(`${f.message}.`, { hint: f.hint ?? 'pass exactly one statement, with one value in params for each ? placeholder.', code: 'invalid_input' });
       case 'not_found':
         return new ToolError(f.message, { ...(f.hint ? { hint: f.hint } : {}), code: 'not_found' });
       case 'exists':

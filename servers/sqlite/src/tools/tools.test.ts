@@ -78,16 +78,29 @@ describe('drop-in tools', () => {
     expect(textOf(syntax)).toMatch(/SQL syntax error/);
     const params = await h.client.callTool('read_query', { query: 'SELECT ?, ?', params: [1] });
     expect(textOf(params)).toMatch(/Too few parameter values/);
-    // Found by the robustness fuzzer: named parameters without values were an internal fault.
-    for (const query of ['SELECT * FROM products WHERE name = $1', 'SELECT :x', 'SELECT @x']) {
-      const named = await h.client.callTool('read_query', { query });
+    // Found by the robustness fuzzer: named parameters without values were an internal fault. With values
+    // they failed as "Too many parameter values were provided", which did not say why.
+    for (const [query, params] of [['SELECT * FROM products WHERE name = $1', undefined], ['SELECT :x', undefined], ['SELECT @x', [1]], ['SELECT ?1, ?1', [1]]] as const) {
+      const named = await h.client.callTool('read_query', { query, ...(params ? { params } : {}) });
       expect(named.isError).toBe(true);
       expect(textOf(named)).not.toMatch(/Internal error/);
-      expect(textOf(named)).toMatch(/Missing named parameters.*use \? for positional params/);
+      expect(textOf(named)).toMatch(/cannot bind [$:@?]\w+: numbered \(\?1\) and named \(:name, @name, \$name\) placeholders are not supported[\s\S]*Try: write a plain \? for each value/);
     }
     const script = await h.client.callTool('execute_script', { script: "INSERT INTO products (name, price) VALUES ('x', 1); SELECT $1" });
     expect(textOf(script)).not.toMatch(/Internal error/);
     expect(textOf(script)).toMatch(/Nothing was changed/);
+    expect(sha256(dbPath)).toBe(before);
+  });
+
+  it('write_query and create_table refuse TEMP tables, which read_query could never see', async () => {
+    const before = sha256(dbPath);
+    for (const [tool, query] of [['write_query', 'CREATE TEMP TABLE tmp1 (x)'], ['create_table', 'CREATE TABLE temp.tmp1 (x)']] as const) {
+      const r = await h.client.callTool(tool, { query });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toMatch(/creates a temporary \(TEMP\) table[\s\S]*Try: create a regular table instead/);
+    }
+    const insert = await h.client.callTool('write_query', { query: 'INSERT INTO tmp1 VALUES (1)' });
+    expect(textOf(insert)).toMatch(/no such table: tmp1/);
     expect(sha256(dbPath)).toBe(before);
   });
 
