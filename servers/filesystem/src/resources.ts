@@ -87,7 +87,11 @@ export const fileResources: ResourceTemplateDefinition<FilesystemDeps>[] = [
       if (!isBinary(head)) {
         const r = await readTextFile(sandbox, input, { maxBytes: ctx.deps.maxReadBytes, signal: ctx.signal });
         const mimeType = detectMediaType(head, resolved.path);
-        return { contents: [{ uri: uri.href, mimeType: mimeType.startsWith('text/') || mimeType === 'application/json' ? mimeType : 'text/plain', text: r.content }] };
+        // A cut resource says so and where the rest is, like every cut tool result (the contract's budget rule).
+        const cut = r.truncated
+          ? `${r.content.endsWith('\n') || r.content === '' ? '' : '\n'}[Cut to the byte budget: ${r.lineCount} line(s) of a ${r.fileBytes}-byte file shown.${r.partialLine ? ' The last line is longer than the budget; only its start is shown.' : ''}${r.nextOffset !== null ? ` Read the rest with the read_text_file tool, path "${resolved.path}" and offset=${r.nextOffset}.` : ''}]`
+          : '';
+        return { contents: [{ uri: uri.href, mimeType: mimeType.startsWith('text/') || mimeType === 'application/json' ? mimeType : 'text/plain', text: r.content + cut }] };
       }
       if (stats.size > ctx.deps.maxMediaBytes) {
         throw new ToolError(`"${input}" is larger than the media limit (${ctx.deps.maxMediaBytes} bytes).`, { code: 'too_large', hint: 'use get_file_info instead.' });

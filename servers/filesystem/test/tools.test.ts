@@ -1,5 +1,5 @@
 /** Every tool through the built bin over stdio, with a real MCP client, on real files. */
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectStdio, dropInProblems, textOf, toolInvariantProblems, type StdioTestClient } from '@portico/protocol/testing';
@@ -82,6 +82,28 @@ describe('reading', () => {
     expect(textOf(r)).toContain(`offset=${next}`);
     const more = await small.callTool('read_text_file', { path: 'long.txt', offset: next, count: 1 });
     expect(S(more).content).toBe(`row ${next}\n`);
+    await small.close();
+  });
+
+  it('a line longer than the byte budget is cut inside and says so; read_multiple_files leaves such a file whole for read_text_file', async () => {
+    const small = await connectStdio({ bin, args: [fx.root, '--max-read-bytes', '1024'] });
+    await mkdir(join(fx.root, 'budget'));
+    await writeFile(join(fx.root, 'budget', 'minified.txt'), `${'x'.repeat(3000)}TAILMARK\nsecond line\n`);
+    const r = await small.callTool('read_text_file', { path: 'budget/minified.txt' });
+    expect(S(r)).toMatchObject({ truncated: true, partialLine: true, lineCount: 1, nextOffset: 2 });
+    expect(textOf(r)).toMatch(/Line 1 is longer than the byte budget: only its first 1024 bytes are shown, and the rest of that line cannot be read with offset/);
+    expect(textOf(r)).not.toMatch(/To get the rest, call again/);
+    const tail = await small.callTool('read_text_file', { path: 'budget/minified.txt', tail: 2 });
+    expect(S(tail).partialLine).toBe(false);
+    await writeFile(join(fx.root, 'budget', 'first.txt'), 'y'.repeat(1000));
+    await writeFile(join(fx.root, 'budget', 'second.txt'), `IMPORTANT: ${'z'.repeat(200)} END-OF-LINE-1\n`);
+    await writeFile(join(fx.root, 'budget', 'third.txt'), 'ok\n');
+    const many = await small.callTool('read_multiple_files', { paths: ['budget/first.txt', 'budget/second.txt', 'budget/third.txt'] });
+    const files = S(many).files as Array<{ ok: boolean; content?: string; error?: string }>;
+    expect(files.map((f) => f.ok)).toEqual([true, false, true]);
+    expect(files[1]!.error).toMatch(/first line does not fit in what is left of the output budget of this call; read it with read_text_file/);
+    expect(files[2]!.content).toBe('ok\n');
+    expect(textOf(many)).not.toContain('IMPORTANT');
     await small.close();
   });
 
@@ -247,6 +269,28 @@ describe('writing', () => {
     expect(await readFile(join(fx.root, 'crlf.txt'), 'utf8')).toBe('\uFEFFalpha\r\nb\r\nc\r\nd\r\n');
   });
 
+  it('edit_file refuses a file that is not UTF-8 instead of rewriting its other characters', async () => {
+    const latin1 = Buffer.from('caf\xe9 one\nfoo\ncaf\xe9 two\n', 'latin1');
+    await writeFile(join(fx.root, 'latin1.txt'), latin1);
+    await fails('edit_file', { path: 'latin1.txt', edits: [{ oldText: 'foo', newText: 'bar' }] }, /not UTF-8 text[\s\S]*convert the file to UTF-8 first/);
+    expect((await readFile(join(fx.root, 'latin1.txt'))).equals(latin1)).toBe(true);
+  });
+
+  it('write_file, edit_file and copy_file leave a file marked read-only (chmod a-w) unchanged', async () => {
+    const locked = join(fx.root, 'locked.txt');
+    await writeFile(locked, 'keep me\n');
+    await chmod(locked, 0o444);
+    try {
+      await fails('write_file', { path: 'locked.txt', content: 'replaced\n' }, /is read-only \(it has no write permission\)/);
+      await fails('edit_file', { path: 'locked.txt', edits: [{ oldText: 'keep', newText: 'lose' }] }, /is read-only/);
+      await fails('copy_file', { source: 'hello.txt', destination: 'locked.txt', overwrite: true }, /is read-only/);
+      expect(await readFile(locked, 'utf8')).toBe('keep me\n');
+      expect((await stat(locked)).mode & 0o777).toBe(0o444);
+    } finally {
+      await chmod(locked, 0o644);
+    }
+  });
+
   it('edit_file requires a unique match unless replaceAll, and falls back to whitespace-tolerant matching', async () => {
     await writeFile(join(fx.root, 'code.js'), 'if (x) {\n    call(1);\n    call(1);\n}\n');
     await fails('edit_file', { path: 'code.js', edits: [{ oldText: 'call(1);', newText: 'call(2);' }] }, /matches 2 places.*replaceAll/s);
@@ -304,6 +348,12 @@ describe('resources', () => {
     expect((dir.contents[0] as { text: string }).text).toContain('[DIR] lib');
     const png = await c.client.readResource({ uri: `file://${join(fx.root, 'image.dat')}` });
     expect(png.contents[0]).toMatchObject({ mimeType: 'image/png', blob: PNG_1x1.toString('base64') });
+    const small = await connectStdio({ bin, args: [fx.root, '--max-read-bytes', '1024'] });
+    await writeFile(join(fx.root, 'long-resource.txt'), Array.from({ length: 300 }, (_, i) => `line ${i + 1}`).join('\n'));
+    const cut = ((await small.client.readResource({ uri: `file://${join(fx.root, 'long-resource.txt')}` })).contents[0] as { text: string }).text;
+    const shown = cut.split('\n').filter((l) => l.startsWith('line ')).length;
+    expect(cut).toMatch(new RegExp(`\\[Cut to the byte budget: ${shown} line\\(s\\) of a \\d+-byte file shown\\. Read the rest with the read_text_file tool, path ".*long-resource\\.txt" and offset=${shown + 1}\\.\\]$`));
+    await small.close();
     await expect(c.client.readResource({ uri: `file://${join(fx.outside, 'secret.txt')}` })).rejects.toThrow(/outside/);
     await expect(c.client.readResource({ uri: `file://${join(fx.root, 'link-to-secret')}` })).rejects.toThrow(/outside/);
   });

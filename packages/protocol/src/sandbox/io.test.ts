@@ -96,6 +96,19 @@ describe.each(strategies)('file operations (%s strategy)', (strategy) => {
       expect(await temporaries(tmp.path)).toEqual([]);
     });
 
+    it('refuses to replace a file without write permission, leaving it and no temporary behind', async () => {
+      const locked = path.join(root, 'locked.txt');
+      await writeFile(locked, 'keep');
+      await chmod(locked, 0o444);
+      try {
+        await expect(writeFileAtomic(sandbox, 'locked.txt', 'replaced')).rejects.toMatchObject({ code: 'permission_denied' });
+        expect(await readFile(locked, 'utf8')).toBe('keep');
+        expect(await temporaries(tmp.path)).toEqual([]);
+      } finally {
+        await chmod(locked, 0o644);
+      }
+    });
+
     it('removes the temporary file and keeps the original when writing fails midway', async () => {
       // Data of the wrong type makes the write fail after the temporary file was created.
       await expect(writeFileAtomic(sandbox, 'file.txt', 12345 as unknown as string)).rejects.toThrow();

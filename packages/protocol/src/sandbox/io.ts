@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, type Stats } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
 import { ioStrategy, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY, openDirAnchor, openedPath, procPath, type DirAnchor } from './anchor.js';
@@ -344,7 +344,24 @@ async function checkWriteTarget(anchor: DirAnchor, name: string, input: string, 
   if (existing.isDirectory()) throw isDirectory(input, 'Pass a file path, not a directory.');
   if (!existing.isFile()) throw notAFile(input);
   if (!overwrite) throw alreadyExists(input, 'Pass overwrite: true to replace it, or choose another name.');
+  // The new content arrives by rename, which needs write permission on the directory only: without this
+  // check a file marked read-only (chmod a-w) would be replaced, where writing it in place fails. Root may
+  // write anything, so the mode bits speak for the owner's intent there too.
+  if ((existing.mode & 0o222) === 0) throw readOnlyFile(input);
+  try {
+    await access(anchor.child(name), fsConstants.W_OK);
+  } catch (error) {
+    if (errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM' || errnoOf(error) === 'EROFS') throw readOnlyFile(input);
+    throw fsErrorToToolError(error, input, 'write');
+  }
   return existing;
+}
+
+function readOnlyFile(input: string): ToolError {
+  return new ToolError(`"${input}" is read-only (it has no write permission), so it was not changed.`, {
+    code: 'permission_denied',
+    hint: 'Ask the user whether it should be changed; if so, they must make it writable first.',
+  });
 }
 
 async function createExclusive(anchor: DirAnchor, tempName: string, input: string, mode: number): Promise<FileHandle> {

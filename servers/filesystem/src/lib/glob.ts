@@ -35,7 +35,40 @@ function compileOne(pattern: string): (p: string) => boolean {
 function normalise(pattern: string): string {
   let p = pattern.replace(/\\(?![*?[\]{}()!])/g, '/');
   while (p.startsWith('./')) p = p.slice(2);
-  return p;
+  return literalParentheses(p);
+}
+
+/**
+ * Escapes parentheses that do not belong to an extglob (`@(`, `!(`, `+(`, `*(`, `?(`): picomatch reads a bare
+ * `(a|b)` as a regular-expression group, where minimatch (the official server's matcher) and shells take the
+ * characters literally, so "report (1).txt" would match "report 1.txt" and miss itself.
+ */
+export function literalParentheses(pattern: string): string {
+  let out = '';
+  const open: boolean[] = []; // per open parenthesis: true when it started an extglob
+  let inBracket = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) {
+      out += c + pattern[i + 1];
+      i += 1;
+    } else if (inBracket) {
+      if (c === ']') inBracket = false;
+      out += c;
+    } else if (c === '[') {
+      inBracket = true;
+      out += c;
+    } else if (c === '(') {
+      const extglob = i > 0 && '@!+*?'.includes(pattern[i - 1]!);
+      open.push(extglob);
+      out += extglob ? c : '\\(';
+    } else if (c === ')') {
+      out += open.pop() === true ? c : '\\)';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** Matches the path relative to the search root (search_files' `pattern`). */

@@ -118,6 +118,15 @@ describe('globs', () => {
     expect(compileGlob('**/*.ts')('src/lib/b.ts', 'b.ts')).toBe(true);
     expect(compileGlob('*.ts')('src/lib/b.ts', 'b.ts')).toBe(false);
     expect(compileGlob('**/.env')('a/.env', '.env')).toBe(true);
+    // Bare parentheses are literal, as in minimatch and shells; extglobs keep their meaning.
+    expect(compileGlob('report (1).txt')('report (1).txt', 'report (1).txt')).toBe(true);
+    expect(compileGlob('report (1).txt')('report 1.txt', 'report 1.txt')).toBe(false);
+    expect(compileGlob('**/Copy (2).png')('a/Copy (2).png', 'Copy (2).png')).toBe(true);
+    expect(compileGlob('*.@(ts|js)')('x.js', 'x.js')).toBe(true);
+    expect(compileGlob('!(*.md)')('x.ts', 'x.ts')).toBe(true);
+    expect(compileGlob('!(*.md)')('x.md', 'x.md')).toBe(false);
+    expect(compileGlob('[(]x')('(x', '(x')).toBe(true);
+    expect(compileGlobList(['backup (old)'])!('backup (old)', 'backup (old)')).toBe(true);
     expect(compileGlob('./src/*.ts')('src/a.ts', 'a.ts')).toBe(true);
   });
 

@@ -109,6 +109,9 @@ function changedLines(diff: string): { added: number; removed: number } {
   return { added, removed };
 }
 
+/** fatal: throws on bytes that are not UTF-8; ignoreBOM: keeps a BOM in the text, so it is written back. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 async function readForEdit(sandbox: Parameters<typeof openForRead>[0], input: string) {
   const { handle, resolved, stats } = await openForRead(sandbox, input);
   try {
@@ -119,7 +122,18 @@ async function readForEdit(sandbox: Parameters<typeof openForRead>[0], input: st
     if (isBinary(bytes.subarray(0, SNIFF_BYTES))) {
       throw new ToolError(`"${input}" is a binary file; edit_file only edits text.`, { code: 'binary_file', hint: 'use write_file to replace it entirely, if that is what you want.' });
     }
-    return { original: bytes.toString('utf8'), realPath: resolved.path, version: versionOf(stats) };
+    let original: string;
+    try {
+      original = strictUtf8.decode(bytes);
+    } catch {
+      // Decoding leniently would turn every byte that is not UTF-8 (Latin-1 é, CP1252 quotes) into U+FFFD and
+      // write those back, changing the whole file, not just the edit.
+      throw new ToolError(`"${input}" is not UTF-8 text (it has bytes of another encoding, e.g. Latin-1); editing it would change every such character.`, {
+        code: 'invalid_encoding',
+        hint: 'convert the file to UTF-8 first, or ask the user to edit it in an editor that keeps its encoding.',
+      });
+    }
+    return { original, realPath: resolved.path, version: versionOf(stats) };
   } finally {
     await handle.close();
   }

@@ -44,10 +44,22 @@ export const readMultipleFilesTool = defineTool({
       }
       try {
         const r = await readTextFile(sandbox, path, { maxBytes: remaining, signal: ctx.signal });
+        if (r.partialLine && remaining < ctx.deps.maxReadBytes) {
+          // What is left of the shared budget cuts this file inside a line, which offset could not continue:
+          // leave it whole for read_text_file, which has the full budget.
+          files.push({ path, ok: false, error: 'not read: its first line does not fit in what is left of the output budget of this call; read it with read_text_file.' });
+          parts.push(`${path}: Error - not read: its first line does not fit in what is left of the output budget; read it with read_text_file`);
+          continue;
+        }
         remaining -= Buffer.byteLength(r.content);
         const cut = r.nextOffset !== null;
         files.push({ path, ok: true, content: r.content, truncated: cut, nextOffset: r.nextOffset });
-        parts.push(`${path}:\n${r.content}\n${cut ? `[cut: continue with read_text_file offset=${r.nextOffset}]\n` : ''}`);
+        const note = r.partialLine
+          ? '[cut inside a line longer than the output budget; the rest of that line cannot be read with offset: use search_content to find text in it]\n'
+          : cut
+            ? `[cut: continue with read_text_file offset=${r.nextOffset}]\n`
+            : '';
+        parts.push(`${path}:\n${r.content}\n${note}`);
       } catch (error) {
         const mapped = toToolError(error, path);
         if (!(mapped instanceof ToolError)) throw mapped;

@@ -20,6 +20,7 @@ export const readTextOutput = z.object({
   lineCount: z.number().int().describe('Number of lines returned.'),
   nextOffset: z.number().int().nullable().describe('Pass as offset to continue reading; null at the end of the file.'),
   truncated: z.boolean().describe('True when the byte budget cut the output short.'),
+  partialLine: z.boolean().describe('True when one line is longer than the byte budget and only part of it is returned (the start of the last line, or the end of the first line for tail); offset cannot reach the rest of it.'),
   fileBytes: z.number().int().describe('Size of the whole file in bytes.'),
 });
 
@@ -37,7 +38,8 @@ async function handler(args: ReadArgs, ctx: Ctx) {
 const description =
   'Read the contents of a text file. Use head for the first N lines, tail for the last N lines, or offset and ' +
   'count for a line range; all three read only what they return, so they are fast on huge files. Output longer ' +
-  'than the byte budget is cut at a line boundary and says which offset to continue from. Binary files are ' +
+  'than the byte budget is cut at a line boundary and says which offset to continue from (a single line longer ' +
+  'than the budget is cut inside and says so). Binary files are ' +
   'refused (use read_media_file). Only works within allowed directories.';
 
 export const readTextFileTool = defineTool<FilesystemDeps, typeof readTextInput, typeof readTextOutput>({

@@ -27,6 +27,11 @@ export interface TextReadResult {
   /** Line to pass as `offset` to continue, or null when the end of the file was reached. */
   nextOffset: number | null;
   truncated: boolean;
+  /**
+   * True when one line alone did not fit the byte budget, so only part of it is returned: the last line of a
+   * forward read (its start), or the first line of a tail (its end). Line offsets cannot reach the rest.
+   */
+  partialLine: boolean;
   fileBytes: number;
 }
 
@@ -59,7 +64,7 @@ export async function readTextFile(sandbox: PathSandbox, input: string, request:
     }
     if (request.tail !== undefined) {
       const slice = await readLastLines(handle, stats.size, { lines: request.tail, maxBytes: request.maxBytes, ...(request.signal ? { signal: request.signal } : {}) });
-      return { content: slice.text, path: resolved.path, firstLine: slice.firstLine, lineCount: slice.lineCount, nextOffset: null, truncated: slice.truncated, fileBytes: stats.size };
+      return { content: slice.text, path: resolved.path, firstLine: slice.firstLine, lineCount: slice.lineCount, nextOffset: null, truncated: slice.truncated, partialLine: slice.partialLine, fileBytes: stats.size };
     }
     const maxLines = request.head ?? request.count;
     const slice = await readLinesForward(handle, {
@@ -79,6 +84,7 @@ export async function readTextFile(sandbox: PathSandbox, input: string, request:
       lineCount: slice.lineCount,
       nextOffset: slice.nextLine,
       truncated: slice.truncated,
+      partialLine: slice.partialLine,
       fileBytes: stats.size,
     };
   } finally {
@@ -89,7 +95,16 @@ export async function readTextFile(sandbox: PathSandbox, input: string, request:
 /** The sentence after a partial read that tells the model how to get more. */
 export function continuationNote(result: TextReadResult, asked: { head?: number | undefined; tail?: number | undefined; count?: number | undefined }): string | undefined {
   if (result.truncated && asked.tail !== undefined) {
+    if (result.partialLine) {
+      return `[Output cut to the byte budget: the last line alone is longer than the budget, so only its end is shown; the rest of that line cannot be read with offset. Use search_content to find text in it; the operator can raise --max-read-bytes.]`;
+    }
     return `[Output cut to the byte budget: only the last ${result.lineCount} line(s) fit. Use offset and count to read earlier lines in pieces.]`;
+  }
+  if (result.partialLine && result.firstLine !== null) {
+    // A line longer than the whole budget: offset moves by lines, so the rest of this one is out of reach.
+    const line = result.firstLine + result.lineCount - 1;
+    const after = result.nextOffset !== null && result.nextOffset > line ? ` Lines after it, if any, start at offset=${result.nextOffset}.` : '';
+    return `[Line ${line} is longer than the byte budget: only its first ${Buffer.byteLength(result.content.slice(result.content.lastIndexOf('\n') + 1))} bytes are shown, and the rest of that line cannot be read with offset. Use search_content to find text in it; the operator can raise --max-read-bytes.${after}]`;
   }
   if (result.truncated && result.nextOffset !== null) {
     return `[Output cut to the byte budget after ${result.lineCount} line(s) of ${result.fileBytes} bytes in total. To get the rest, call again with offset=${result.nextOffset}.]`;
