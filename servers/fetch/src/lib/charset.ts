@@ -55,8 +55,19 @@ export interface DecodedText {
   charset: string;
 }
 
+/**
+ * The decoder for a <meta> declaration. WHATWG's prescan: a page whose meta says UTF-16 is not UTF-16 (it
+ * could not have been read as ASCII to find that meta), so it means UTF-8; x-user-defined means windows-1252.
+ */
+function metaDecoder(label: string | undefined): TextDecoder | undefined {
+  const decoder = decoderFor(label);
+  if (decoder?.encoding === 'utf-16le' || decoder?.encoding === 'utf-16be') return new TextDecoder('utf-8');
+  if (label === 'x-user-defined') return new TextDecoder('windows-1252');
+  return decoder;
+}
+
 export function decodeBody(bytes: Uint8Array, headerCharset: string | undefined, isHtml: boolean): DecodedText {
-  const decoder = decoderFor(bomCharset(bytes)) ?? decoderFor(headerCharset) ?? (isHtml ? decoderFor(sniffMetaCharset(bytes)) : undefined) ?? new TextDecoder('utf-8');
+  const decoder = decoderFor(bomCharset(bytes)) ?? decoderFor(headerCharset) ?? (isHtml ? metaDecoder(sniffMetaCharset(bytes)) : undefined) ?? new TextDecoder('utf-8');
   if (decoder.encoding === 'windows-1252') return { text: decodeWindows1252(bytes), charset: 'windows-1252' };
   // TextDecoder strips a BOM that matches its encoding.
   return { text: decoder.decode(bytes), charset: decoder.encoding };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePdf } from '../test-support/fixtures.js';
 import { decodeBody, parseContentType } from './charset.js';
-import { convertBody } from './convert.js';
+import { convertBody, htmlToPlainText, measureHtml } from './convert.js';
 import { FetchError } from './errors.js';
 
 const article = `<!doctype html><html><head><title>The Title</title></head><body>
@@ -60,6 +60,70 @@ describe('HTML to Markdown', () => {
   });
 });
 
+describe('HTML that is not a whole document', () => {
+  // linkedom supplies no implied <html>/<head>/<body>: these threw (no documentElement) or came out empty.
+  const convert = (body: string) => convertBody(Buffer.from(body), 'text/html; charset=utf-8', 'https://site.example/dir/', false);
+
+  it('converts plain text sent as text/html, and an empty body, instead of failing', async () => {
+    expect(await convert('Hello World!')).toMatchObject({ format: 'markdown', content: 'Hello World!' });
+    expect(await convert('')).toMatchObject({ format: 'markdown', content: '' });
+    expect(await convert('<!-- only a comment -->')).toMatchObject({ content: '' });
+    expect(await convert('<!doctype html>')).toMatchObject({ content: '' });
+  });
+
+  it('converts a fragment to its text, links made absolute', async () => {
+    const out = await convert('<h1>Release notes</h1><p>Version 2 fixes the <a href="bug/1">login bug</a>.</p>');
+    expect(out.content).toContain('Release notes');
+    expect(out.content).toContain('Version 2 fixes the [login bug](https://site.example/dir/bug/1).');
+  });
+
+  it('keeps the title of a fragment, and the body of <html> without <body>', async () => {
+    const out = await convert('<title>Notes</title><p>Text after the title.</p>');
+    expect(out.title).toBe('Notes');
+    expect(out.content).toContain('Text after the title.');
+    expect((await convert('<html><p>Inside html only.</p></html>')).content).toContain('Inside html only.');
+    expect((await convert('<head><title>H</title></head><body><p>Head and body, no html.</p></body>')).content).toContain('Head and body, no html.');
+  });
+});
+
+describe('deeply nested HTML', () => {
+  const deep = (levels: number) => `<!doctype html><html><head><title>Deep</title></head><body>${'<div>'.repeat(levels)}deep text &amp; more${'</div>'.repeat(levels)}</body></html>`;
+
+  it('is not simplified but turned into text, without a DOM (1,500 levels held the server for 30 s)', async () => {
+    const out = await convertBody(Buffer.from(deep(1500)), 'text/html', 'https://x.example/', false);
+    expect(out.format).toBe('markdown');
+    expect(out.content).toBe('deep text & more');
+    expect(out.title).toBe('Deep');
+    expect(out.note).toMatch(/nests elements 1502 levels deep.*not simplified/);
+  });
+
+  it('a page within the limits is still simplified', async () => {
+    const out = await convertBody(Buffer.from(deep(20)), 'text/html', 'https://x.example/', false);
+    expect(out.content).toBe('deep text & more');
+    expect(out.note).toBeUndefined();
+  });
+
+  it('measures nesting the way the parser builds it', () => {
+    expect(measureHtml(deep(300)).maxDepth).toBe(302); // html, body and 300 divs
+    // Implied end tags, void elements, end tags that close what is open inside them.
+    expect(measureHtml('<p>a<p>b<p>c').maxDepth).toBe(1);
+    expect(measureHtml('<ul><li>a<li>b<li>c</ul>').maxDepth).toBe(2);
+    expect(measureHtml('<br><img src=x><hr><input>'.repeat(50)).maxDepth).toBe(0);
+    expect(measureHtml('<div><span><b>x</div>'.repeat(50)).maxDepth).toBe(3);
+    // Self-closing counts in SVG only; an HTML <div/> stays open, as the parser keeps it.
+    expect(measureHtml(`<svg>${'<path d="M0"/>'.repeat(200)}</svg>${'<svg/>'.repeat(200)}`).maxDepth).toBe(1);
+    expect(measureHtml('<div/>'.repeat(200)).maxDepth).toBe(200);
+    // Markup inside scripts, styles and comments is not markup.
+    expect(measureHtml(`<script>${'<div>'.repeat(500)}</script><!-- ${'<div>'.repeat(500)} --><style>${'<div>'.repeat(500)}</style>`).maxDepth).toBe(1);
+  });
+
+  it('the text fallback drops scripts, styles and the head, and keeps lines', () => {
+    const { text, title } = htmlToPlainText('<html><head><title>A &amp; B</title><style>p{}</style><head><body><script>var x = "<p>";</script><h1>Head&eacute;r</h1><p>one<br>two</p><ul><li>x &lt; y</ul>');
+    expect(title).toBe('A & B');
+    expect(text).toBe('Headér\n\none\ntwo\n\nx < y');
+  });
+});
+
 describe('charsets', () => {
   const cafe1252 = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x80]); // "Café €" in windows-1252
   it('uses the Content-Type charset', async () => {
@@ -70,6 +134,14 @@ describe('charsets', () => {
     const page = Buffer.concat([Buffer.from('<html><head><meta charset="windows-1252"><title>t</title></head><body><p>'), cafe1252, Buffer.from('</p></body></html>')]);
     const out = await convertBody(page, 'text/html', 'https://x.example/', true);
     expect(out.content).toContain('Café €');
+  });
+  it('reads a <meta> that declares UTF-16 as UTF-8, as WHATWG says (the page was read as ASCII to find it)', () => {
+    for (const label of ['utf-16', 'UTF-16LE', 'utf-16be']) {
+      const page = Buffer.from(`<html><head><meta charset="${label}"><title>Hello</title></head><body><p>plain ascii page, caf\u00e9</p></body></html>`);
+      expect(decodeBody(page, undefined, true), label).toMatchObject({ charset: 'utf-8', text: page.toString('utf8') });
+    }
+    // A UTF-16 BOM or Content-Type still means UTF-16.
+    expect(decodeBody(Buffer.from('hi', 'utf16le'), 'utf-16le', true).text).toBe('hi');
   });
   it('understands <meta http-equiv> too', () => {
     const page = Buffer.concat([Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"><p>'), Buffer.from([0xe9])]);

@@ -80,8 +80,8 @@ export async function convertBody(body: Buffer, contentTypeHeader: string | unde
     case 'html': {
       const { text } = decodeBody(body, media.charset, true);
       if (raw) return { format: 'html', content: text, contentType };
-      const { markdown, title } = htmlToMarkdown(text, pageUrl);
-      return { format: 'markdown', content: markdown, contentType, ...(title ? { title } : {}) };
+      const { markdown, title, note } = htmlToMarkdown(text, pageUrl);
+      return { format: 'markdown', content: markdown, contentType, ...(title ? { title } : {}), ...(note ? { note } : {}) };
     }
     case 'json': {
       const { text } = decodeBody(body, media.charset, false);
@@ -154,8 +154,31 @@ function absolutiseLinks(document: LinkedDocument, pageUrl: string): void {
   }
 }
 
-export function htmlToMarkdown(html: string, pageUrl: string): { markdown: string; title?: string } {
-  const { document } = parseHTML(html);
+/**
+ * How much DOM work a page may ask for before it is not simplified. linkedom's parser and Readability over
+ * linkedom cost far more than the page's size when elements nest deeply: a 16 KB page of 1,500 nested
+ * <div>s took 30 s, 2,000 levels 50 s, all of it synchronous, so the whole server (other calls, even
+ * SIGTERM) waited, past the fetch's deadline. Real pages nest a few dozen levels. Past either limit the page
+ * is turned into plain text by a linear scan of the source instead (no DOM at all).
+ * - maxDepth: the deepest nesting of elements (a single chain of 128 costs Readability ~10 ms);
+ * - maxWeight: the sum over elements of their depth, which bounds many such chains (360 chains 127 deep,
+ *   weight 2.9 million, took 4.7 s). Wide, shallow pages stay under it up to about 10 MB and cost about
+ *   2 s per MB, as before; only a worker thread that the deadline could stop would bound those too.
+ */
+export const HTML_LIMITS = { maxDepth: 128, maxWeight: 3_000_000 };
+
+export function htmlToMarkdown(html: string, pageUrl: string, limits = HTML_LIMITS): { markdown: string; title?: string; note?: string } {
+  const shape = measureHtml(html);
+  if (shape.maxDepth > limits.maxDepth || shape.weight > limits.maxWeight) {
+    const why = shape.maxDepth > limits.maxDepth ? `nests elements ${shape.maxDepth} levels deep (more than ${limits.maxDepth})` : `has too many nested elements to simplify in time`;
+    const { text, title } = htmlToPlainText(html);
+    return {
+      markdown: text,
+      ...(title ? { title } : {}),
+      note: `The page ${why}, so it was not simplified: here is its text without formatting.`,
+    };
+  }
+  const document = parseDocument(html);
   const documentTitle = (document.title ?? '').trim();
   absolutiseLinks(document, pageUrl);
   let contentHtml: string | undefined;
@@ -171,15 +194,228 @@ export function htmlToMarkdown(html: string, pageUrl: string): { markdown: strin
   }
   if (!contentHtml) {
     // Readability mutated the first document; start again from the source for the fallback.
-    const fallback = parseHTML(html).document;
+    const fallback = parseDocument(html);
     absolutiseLinks(fallback, pageUrl);
-    contentHtml = fallback.body?.innerHTML ?? html;
+    contentHtml = fallback.body.innerHTML;
   }
   const markdown = turndown()
     .turndown(contentHtml)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return { markdown, ...(title ? { title } : {}) };
+}
+
+/** Elements the HTML parser puts in <head> when they come before any content. */
+const HEAD_ELEMENTS = new Set(['title', 'meta', 'link', 'base', 'style']);
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * linkedom is not an HTML5 parser: it does not supply the implied <html>, <head> and <body>. For a body such
+ * as "Hello World!" (Express's res.send sends text/html) or an empty one it has no documentElement, and
+ * document.title / document.body throw; for a fragment such as "<h1>Notes</h1><p>…</p>" (or <html> without
+ * <body>) its body is an empty synthetic element, so the page converted to nothing. Such documents are
+ * rebuilt with the structure a browser would give them, and parsed again.
+ */
+function parseDocument(html: string): LinkedDocument {
+  const { document } = parseHTML(html);
+  const root = document.documentElement as unknown as { localName?: string; children: ArrayLike<{ localName: string }> } | null;
+  if (root?.localName === 'html') {
+    // The shapes linkedom's head/body getters understand: <html><head>…</head><body>, or <html><body>.
+    const [first, second] = [root.children[0]?.localName, root.children[1]?.localName];
+    if (first === 'body' || (first === 'head' && second === 'body')) return document;
+  }
+  const head: string[] = [];
+  const body: string[] = [];
+  type Node = { nodeType: number; localName?: string; childNodes: ArrayLike<Node>; innerHTML?: string; outerHTML?: string; textContent: string | null };
+  const place = (node: Node): void => {
+    if (node.nodeType === 3) {
+      const text = node.textContent ?? '';
+      if (text.trim() || body.length > 0) body.push(escapeText(text));
+      return;
+    }
+    if (node.nodeType !== 1) return; // comments, doctype
+    const name = node.localName;
+    if (name === 'html') Array.from(node.childNodes).forEach(place);
+    else if (name === 'head') head.push(node.innerHTML ?? '');
+    else if (name === 'body') body.push(node.innerHTML ?? '');
+    else if (HEAD_ELEMENTS.has(name ?? '') && body.length === 0) head.push(node.outerHTML ?? '');
+    else body.push(node.outerHTML ?? '');
+  };
+  Array.from((document as unknown as Node).childNodes).forEach(place);
+  return parseHTML(`<!doctype html><html><head>${head.join('')}</head><body>${body.join('')}</body></html>`).document;
+}
+
+/** Elements whose content the parser reads as text up to their end tag (no elements inside). */
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes']);
+const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Opening the key closes an open element of these names first (the parser's implied end tags). */
+const P_CLOSERS = ['address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'ul', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+const IMPLIED_CLOSE = new Map<string, Set<string>>([
+  ...P_CLOSERS.map((name) => [name, new Set(['p'])] as [string, Set<string>]),
+  ['tr', new Set(['tr', 'th', 'td'])],
+  ['th', new Set(['th'])],
+  ['td', new Set(['thead', 'th', 'td'])],
+  ['li', new Set(['li'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['dd', new Set(['dd', 'dt'])],
+  ['dt', new Set(['dd', 'dt'])],
+  ['rt', new Set(['rt', 'rp'])],
+  ['rp', new Set(['rt', 'rp'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+]);
+
+interface Tag {
+  name: string;
+  closing: boolean;
+  selfClosing: boolean;
+  start: number;
+  /** Index just past the tag's ">" (or past a raw-text element's end tag, for the text scan). */
+  end: number;
+}
+
+/**
+ * Walks the tags of an HTML source in one pass, linear in its length whatever it contains: comments and
+ * the content of raw-text elements (script, style, …) are skipped, text between tags is reported by range.
+ */
+function scanTags(html: string, onTag: (tag: Tag) => void, onText: (start: number, end: number) => void): void {
+  const namePattern = /\/?([a-zA-Z][^\s/>]*)/y;
+  let pos = 0;
+  while (pos < html.length) {
+    const lt = html.indexOf('<', pos);
+    if (lt === -1) break;
+    if (lt > pos) onText(pos, lt);
+    if (html.startsWith('<!--', lt)) {
+      const close = html.indexOf('-->', lt + 4);
+      pos = close === -1 ? html.length : close + 3;
+      continue;
+    }
+    namePattern.lastIndex = lt + 1;
+    const match = namePattern.exec(html);
+    const gt = html.indexOf('>', lt + 1);
+    if (html[lt + 1] === '!' || html[lt + 1] === '?') {
+      // <!doctype …>, <![CDATA[ …, <?xml …?>
+      pos = gt === -1 ? html.length : gt + 1;
+      continue;
+    }
+    if (!match || gt === -1) {
+      // A lone "<" is text.
+      onText(lt, lt + 1);
+      pos = lt + 1;
+      continue;
+    }
+    const name = match[1]!.toLowerCase();
+    const closing = html[lt + 1] === '/';
+    const tag: Tag = { name, closing, selfClosing: html[gt - 1] === '/', start: lt, end: gt + 1 };
+    onTag(tag);
+    pos = gt + 1;
+    if (!closing && RAW_TEXT_ELEMENTS.has(name)) {
+      const endTag = new RegExp(`</${name}[\\s/>]`, 'gi');
+      endTag.lastIndex = pos;
+      const found = endTag.exec(html);
+      if (name === 'title' || name === 'textarea') onText(pos, found ? found.index : html.length);
+      pos = found ? found.index : html.length;
+    }
+  }
+  if (pos < html.length) onText(pos, html.length);
+}
+
+/**
+ * How deeply the elements of an HTML source nest, measured the way the parser builds them (void elements,
+ * implied end tags, end tags that close everything up to their element, self-closing only inside SVG and
+ * MathML), in one linear pass and without building a DOM.
+ */
+export function measureHtml(html: string): { maxDepth: number; elements: number; weight: number } {
+  const stack: string[] = [];
+  const open = new Map<string, number>();
+  let foreign = 0;
+  let maxDepth = 0;
+  let elements = 0;
+  let weight = 0;
+  const pop = () => {
+    const name = stack.pop()!;
+    open.set(name, open.get(name)! - 1);
+    if (name === 'svg' || name === 'math') foreign -= 1;
+  };
+  scanTags(
+    html,
+    (tag) => {
+      if (tag.closing) {
+        // An end tag closes its element and everything opened inside it; one with no open element is ignored.
+        if (VOID_ELEMENTS.has(tag.name) || !open.get(tag.name)) return;
+        for (;;) {
+          const name = stack[stack.length - 1];
+          pop();
+          if (name === tag.name) break;
+        }
+        return;
+      }
+      const closes = IMPLIED_CLOSE.get(tag.name);
+      while (closes && stack.length > 0 && closes.has(stack[stack.length - 1]!)) pop();
+      elements += 1;
+      weight += stack.length + 1;
+      // Self-closing (<x/>) counts only in SVG and MathML (and for <svg/> and <math/> themselves), as in the parser.
+      if (VOID_ELEMENTS.has(tag.name) || (tag.selfClosing && (foreign > 0 || tag.name === 'svg' || tag.name === 'math'))) return;
+      stack.push(tag.name);
+      open.set(tag.name, (open.get(tag.name) ?? 0) + 1);
+      if (tag.name === 'svg' || tag.name === 'math') foreign += 1;
+      if (stack.length > maxDepth) maxDepth = stack.length;
+    },
+    () => {},
+  );
+  return { maxDepth, elements, weight };
+}
+
+/** Elements that start a new line in the plain-text rendering. */
+const BLOCK_ELEMENTS = new Set([
+  ...P_CLOSERS,
+  'br', 'li', 'tr', 'dd', 'dt', 'body', 'caption', 'center', 'dialog', 'dir', 'hgroup', 'legend', 'menu', 'option', 'search', 'summary', 'tbody', 'thead', 'tfoot',
+]);
+/** Elements whose content is not text a reader sees. */
+const HIDDEN_ELEMENTS = new Set(['script', 'style', 'head', 'template', 'noscript', 'svg', 'math', 'iframe', 'object', 'select', 'button']);
+
+/**
+ * The text of an HTML source without a DOM, in one linear pass: tags are dropped (block elements start a new
+ * line), hidden elements (script, style, head, …) leave nothing, and character references are decoded by
+ * linkedom's parser on a document that has no elements left to nest.
+ */
+export function htmlToPlainText(html: string): { text: string; title?: string } {
+  const out: string[] = [];
+  let hidden = 0;
+  let title: string | undefined;
+  let inTitle = false;
+  scanTags(
+    html,
+    (tag) => {
+      if (tag.name === 'title') inTitle = !tag.closing;
+      // <body> ends <head> even when </head> is missing.
+      if (tag.name === 'body' && !tag.closing) hidden = 0;
+      if (HIDDEN_ELEMENTS.has(tag.name) && !tag.selfClosing) hidden = Math.max(0, hidden + (tag.closing ? -1 : 1));
+      else if (BLOCK_ELEMENTS.has(tag.name)) out.push('\n');
+      else if (tag.name === 'td' || tag.name === 'th') out.push(' ');
+    },
+    (start, end) => {
+      if (inTitle) {
+        title ??= html.slice(start, end);
+        return;
+      }
+      if (hidden === 0) out.push(html.slice(start, end).replace(/</g, '&lt;'));
+    },
+  );
+  const decode = (text: string): string => parseHTML(`<!doctype html><html><head></head><body><pre>${text}</pre></body></html>`).document.body.textContent ?? '';
+  const text = decode(out.join(''))
+    .replace(/\u00a0/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\f\r]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  const cleanTitle = title === undefined ? undefined : decode(title.replace(/</g, '&lt;')).replace(/\s+/g, ' ').trim();
+  return { text, ...(cleanTitle ? { title: cleanTitle } : {}) };
 }
 
 async function pdfToText(body: Buffer): Promise<{ text: string; title?: string }> {

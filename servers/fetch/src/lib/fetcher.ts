@@ -62,7 +62,8 @@ export class PageFetcher {
     this.cache = new PageCache({ ttlMs: settings.cacheTtlMs, maxEntries: settings.cacheMaxEntries, maxChars: settings.cacheMaxChars });
     this.robots = new RobotsPolicy({
       ttlMs: settings.robotsTtlMs,
-      download: async (url, signal) => {
+      // No caller's signal: the download is shared by every fetch of the origin waiting on it (robots.ts).
+      download: async (url) => {
         const res = await guardedFetch(url, this.guard, {
           userAgent: settings.userAgentAutonomous,
           maxBytes: settings.robotsMaxBytes,
@@ -71,7 +72,6 @@ export class PageFetcher {
           maxRedirects: settings.maxRedirects,
           accept: 'text/plain,*/*;q=0.5',
           ...(settings.proxy ? { proxy: settings.proxy } : {}),
-          ...(signal ? { signal } : {}),
         });
         return { status: res.status, body: res.body };
       },
@@ -89,7 +89,14 @@ export class PageFetcher {
     }
     const key = `${options.raw ? 'raw' : 'simplified'} ${url.href}`;
     const cached = this.cache.get(key);
-    if (cached) return { ...cached, fromCache: true };
+    if (cached) {
+      // The cached page may have been reached through redirects (perhaps by the user's prompt, which skips
+      // robots.txt): each hop's site must allow it too, as on a download (beforeHop below).
+      if (checkRobots) {
+        for (const hop of cached.redirects) await this.robots.check(new URL(hop), this.settings.robotsAgents, options.signal);
+      }
+      return { ...cached, fromCache: true };
+    }
 
     this.downloads += 1;
     const res = await guardedFetch(url, this.guard, {

@@ -7,8 +7,9 @@
  * 3. The name is resolved ONCE; every address it resolves to must be public or inside --allow-network.
  *    One bad address refuses the whole host, so a name that mixes a public and a private answer cannot
  *    win a race.
- * 4. The caller connects to the address returned here (see http-client.ts: a lookup function that returns
- *    it), so there is no second resolution for a rebinding DNS server to answer differently.
+ * 4. The caller connects to the addresses returned here, trying each in turn (see http-client.ts: a lookup
+ *    function that returns them), so there is no second resolution for a rebinding DNS server to answer
+ *    differently, and no address that was not checked is ever used.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -29,9 +30,14 @@ export interface CheckedTarget {
   url: URL;
   /** Hostname without IPv6 brackets, as sent in Host and TLS SNI. */
   hostname: string;
-  /** The address that was checked and that the connection must use. */
+  /** The first checked address (named in messages). */
   address: string;
   family: 4 | 6;
+  /**
+   * Every address the name resolved to, all checked, in the resolver's order: the connection tries them in
+   * turn (a dual-stack name such as localhost may listen on ::1 only) and never uses any other.
+   */
+  addresses: ResolvedAddress[];
   port: number;
   isIpLiteral: boolean;
 }
@@ -112,7 +118,7 @@ export class SsrfGuard {
     const addresses: ResolvedAddress[] = literal ? [{ address: hostname, family: literal === 6 ? 6 : 4 }] : await this.resolve(hostname, signal);
     for (const { address } of addresses) this.checkAddress(hostname, address, literal !== 0);
     const chosen = addresses[0]!;
-    return { url, hostname, address: chosen.address, family: chosen.family, port, isIpLiteral: literal !== 0 };
+    return { url, hostname, address: chosen.address, family: chosen.family, addresses, port, isIpLiteral: literal !== 0 };
   }
 
   /** Throws unless the address is public or inside --allow-network. */

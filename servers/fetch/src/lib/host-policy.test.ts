@@ -27,6 +27,23 @@ describe('HostPolicy', () => {
     expect(p.judge('[2001:db8::1]').allowed).toBe(false);
   });
 
+  it('normalises patterns the way URL hosts are normalised, so every spelling matches', () => {
+    // What judge() receives is new URL(...).hostname: compressed IPv6, dotted IPv4, punycode.
+    const host = (url: string) => new URL(url).hostname;
+    const p = new HostPolicy([], ['[2001:db8:0:0::1]', '[::ffff:8.8.8.8]', 'bücher.de', '*.bücher.de', '134744072', 'EXAMPLE.com.']);
+    for (const url of ['http://[2001:db8::1]/', 'http://[::ffff:808:808]/', 'http://bücher.de/', 'http://www.bücher.de/', 'http://8.8.8.8/', 'http://0x08080808/', 'http://example.COM/']) {
+      expect(p.judge(host(url)), url).toMatchObject({ allowed: false, reason: 'denied' });
+    }
+    expect(p.judge(host('http://xn--bcher-kva.de.example/')).allowed).toBe(true);
+    const allow = new HostPolicy(['*.bücher.de']);
+    expect(allow.judge(host('http://shop.xn--bcher-kva.de/')).allowed).toBe(true);
+    expect(allow.judge(host('http://example.de/')).allowed).toBe(false);
+  });
+
+  it('refuses a wildcard over an address', () => {
+    expect(() => validateHostPattern('*.1.2.3')).toThrow(/wildcard takes a domain name/);
+  });
+
   it('rejects patterns that are not hosts', () => {
     for (const bad of ['', 'http://example.com', 'example.com/path', 'a*.example.com', '*', '*.', 'exa mple.com', 'example.com:8080']) {
       expect(() => validateHostPattern(bad), bad).toThrow(/not a host pattern/);

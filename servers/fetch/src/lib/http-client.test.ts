@@ -117,6 +117,31 @@ describe('pinned connections (no DNS rebinding)', () => {
     expect(pub.server.requests.at(-1)!.headers.host).toBe(`rebind.test:${pub.port}`);
   });
 
+  it('tries each checked address in turn when the first has nothing listening', async () => {
+    // Both answers are open; nothing listens on 127.0.0.4, so the connection must go on to 127.0.0.2.
+    const resolver: Resolver = async () => [
+      { address: '127.0.0.4', family: 4 },
+      { address: '127.0.0.2', family: 4 },
+    ];
+    const pubBefore = pub.hitsOn('/');
+    const res = await guardedFetch(new URL(`http://two-addresses.test:${pub.port}/`), guard({ resolver, allow: ['127.0.0.2/32', '127.0.0.4/32'] }), base);
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toContain('public page');
+    expect(pub.hitsOn('/')).toBe(pubBefore + 1);
+  });
+
+  it('reaches localhost served on ::1 only (the checked 127.0.0.1 refuses)', async () => {
+    const v6 = await startSite('::1', { '/': html('<p>hello from ::1</p>') });
+    try {
+      // The system resolver answers localhost with 127.0.0.1 and ::1; both ranges are opened.
+      const res = await guardedFetch(new URL(`http://localhost:${v6.port}/`), guard({ allow: ['127.0.0.0/8', '::1/128'] }), base);
+      expect(res.body.toString()).toContain('hello from ::1');
+      expect(v6.hitsOn('/')).toBe(1);
+    } finally {
+      await v6.close();
+    }
+  });
+
   it('refuses a name whose answers mix a public and an internal address', async () => {
     const resolver: Resolver = async () => [
       { address: '127.0.0.2', family: 4 },

@@ -121,10 +121,14 @@ function requestHeaders(target: CheckedTarget, options: GuardedFetchOptions): Re
   };
 }
 
-/** A lookup that answers with the address the guard checked: the connection cannot go anywhere else. */
+/**
+ * A lookup that answers with the addresses the guard checked, and only those: the connection cannot go
+ * anywhere else. Asked for all of them (autoSelectFamily, below), it gives every checked address, so a name
+ * whose first address has nothing listening (localhost served on ::1 only) is still reached on the next.
+ */
 function pinnedLookup(target: CheckedTarget): LookupFunction {
   return ((_hostname: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (opts?.all) callback(null, [{ address: target.address, family: target.family }]);
+    if (opts?.all) callback(null, target.addresses.map(({ address, family }) => ({ address, family })));
     else callback(null, target.address, target.family);
   }) as unknown as LookupFunction;
 }
@@ -138,8 +142,9 @@ function sendRequest(target: CheckedTarget, options: GuardedFetchOptions, signal
   if (options.proxy) return sendViaProxy(target, options, signal, headers, path, servername);
 
   const transport = isHttps ? https : http;
-  const req = transport.request({
-    // The name is given (for Host and SNI) but never resolved: `lookup` returns the checked address.
+  // autoSelectFamily is a net option that http passes on (Node >= 18.13); this @types/node does not list it.
+  const requestOptions: https.RequestOptions & { autoSelectFamily: boolean } = {
+    // The name is given (for Host and SNI) but never resolved: `lookup` returns the checked addresses.
     hostname: target.isIpLiteral ? target.address : target.hostname,
     port: target.port,
     path,
@@ -147,11 +152,14 @@ function sendRequest(target: CheckedTarget, options: GuardedFetchOptions, signal
     headers,
     agent: false,
     lookup: pinnedLookup(target),
-    family: target.family,
+    // Happy eyeballs over the checked addresses: each is tried in turn until one connects. (No `family`:
+    // net only looks up every address, and tries them, when the family is left open.)
+    autoSelectFamily: true,
     ...(servername ? { servername } : {}),
     signal,
-  });
-  return awaitResponse(req, options.connectTimeoutMs, `${target.hostname} (${target.address})`);
+  };
+  const req = transport.request(requestOptions);
+  return awaitResponse(req, options.connectTimeoutMs, `${target.hostname} (${target.addresses.map((a) => a.address).join(', ')})`);
 }
 
 function proxyEndpoint(proxy: ProxySettings): { hostname: string; port: number } {

@@ -5,11 +5,14 @@
  *   401, 403, 429, 5xx -> everything is disallowed
  *   other 4xx (404, 410, ...) -> everything is allowed
  *   unreachable, timed out, refused by the SSRF guard -> disallowed (as for a server error)
- * One verdict per origin is cached for a while; concurrent checks of one origin share one download.
+ * One verdict per origin is cached for a while; concurrent checks of one origin share one download. That
+ * download belongs to no caller: it is bounded by its own timeout only, and a caller whose request is
+ * cancelled stops waiting for it without stopping it (otherwise cancelling one fetch failed every other
+ * fetch of the same site waiting on the same download).
  * The download itself goes through the same guarded client as page fetches (the caller supplies it).
  */
 import robotsParserModule from 'robots-parser';
-import { FetchError, isFetchError } from './errors.js';
+import { FetchError, type FetchErrorCode, isFetchError } from './errors.js';
 
 export interface RobotsDownload {
   status: number;
@@ -17,8 +20,8 @@ export interface RobotsDownload {
 }
 
 export interface RobotsOptions {
-  /** Downloads a robots.txt URL through the guard; throws FetchError when it cannot. */
-  download(url: URL, signal?: AbortSignal): Promise<RobotsDownload>;
+  /** Downloads a robots.txt URL through the guard, under its own timeout; throws FetchError when it cannot. */
+  download(url: URL): Promise<RobotsDownload>;
   /** How long a verdict is kept. */
   ttlMs: number;
   /** How long a failed download is remembered (shorter: the site may come back). */
@@ -37,7 +40,11 @@ const robotsParser = robotsParserModule as unknown as (url: string, text: string
 type RobotsRules =
   | { kind: 'rules'; robots: Robot; text: string }
   | { kind: 'allow_all'; reason: string }
-  | { kind: 'deny_all'; reason: string };
+  /** failed: the download failed (remembered for a shorter time); noAnswer: nothing answered at all. */
+  | { kind: 'deny_all'; reason: string; failed?: boolean; noAnswer?: boolean };
+
+/** Download failures where no robots.txt answer came at all (as opposed to one refused or too large). */
+const UNREACHABLE = new Set<FetchErrorCode>(['connect_failed', 'connect_timeout', 'dns_failed', 'timeout']);
 
 interface CacheEntry {
   robotsUrl: string;
@@ -59,10 +66,10 @@ export class RobotsPolicy {
 
   /** Resolves when every user agent may fetch the URL; throws FetchError('robots_denied') otherwise. */
   async check(url: URL, userAgents: readonly string[], signal?: AbortSignal): Promise<void> {
-    const { robotsUrl, rules } = this.rulesFor(url, signal);
-    const verdict = await rules;
+    const { robotsUrl, rules } = this.rulesFor(url);
+    const verdict = await untilAborted(rules, url, signal);
     if (verdict.kind === 'allow_all') return;
-    if (verdict.kind === 'deny_all') throw denied(url, robotsUrl, verdict.reason);
+    if (verdict.kind === 'deny_all') throw verdict.noAnswer ? unreachable(url, robotsUrl, verdict.reason) : denied(url, robotsUrl, verdict.reason);
     for (const ua of userAgents) {
       // isAllowed answers undefined for a URL of another origin; ours is always the same origin.
       if (verdict.robots.isAllowed(url.href, ua) === false) {
@@ -72,18 +79,18 @@ export class RobotsPolicy {
     }
   }
 
-  private rulesFor(url: URL, signal?: AbortSignal): { robotsUrl: string; rules: Promise<RobotsRules> } {
+  private rulesFor(url: URL): { robotsUrl: string; rules: Promise<RobotsRules> } {
     const origin = url.origin;
     const cached = this.cache.get(origin);
     if (cached && cached.expires > this.now()) return cached;
     const robotsUrl = `${origin}/robots.txt`;
     this.downloads += 1;
-    const entry: CacheEntry = { robotsUrl, rules: this.load(new URL(robotsUrl), signal), expires: this.now() + this.options.ttlMs };
+    const entry: CacheEntry = { robotsUrl, rules: this.load(new URL(robotsUrl)), expires: this.now() + this.options.ttlMs };
     entry.rules.then(
       (r) => {
-        if (r.kind === 'deny_all' && r.reason.startsWith('it could not be fetched')) entry.expires = this.now() + (this.options.failureTtlMs ?? 30_000);
+        if (r.kind === 'deny_all' && r.failed) entry.expires = this.now() + (this.options.failureTtlMs ?? 30_000);
       },
-      // A cancelled download is not a verdict: forget it so the next check tries again.
+      // A download that failed unexpectedly is not a verdict: forget it so the next check tries again.
       () => {
         if (this.cache.get(origin) === entry) this.cache.delete(origin);
       },
@@ -94,14 +101,15 @@ export class RobotsPolicy {
     return entry;
   }
 
-  private async load(robotsUrl: URL, signal?: AbortSignal): Promise<RobotsRules> {
+  private async load(robotsUrl: URL): Promise<RobotsRules> {
     let response: RobotsDownload;
     try {
-      response = await this.options.download(robotsUrl, signal);
+      response = await this.options.download(robotsUrl);
     } catch (error) {
-      if (signal?.aborted) throw error;
-      const why = isFetchError(error) ? error.message : (error as Error).message;
-      return { kind: 'deny_all', reason: `it could not be fetched (${why.replace(/\.$/, '')}), which is treated like a server error` };
+      const why = (isFetchError(error) ? error.message : (error as Error).message).replace(/\.$/, '');
+      // Nothing answered: most likely the site is down or the URL is wrong, and the message leads with that.
+      if (isFetchError(error) && UNREACHABLE.has(error.code)) return { kind: 'deny_all', failed: true, noAnswer: true, reason: why };
+      return { kind: 'deny_all', failed: true, reason: `it could not be fetched (${why}), which is treated like a server error` };
     }
     const { status } = response;
     if (status === 401 || status === 403) return { kind: 'deny_all', reason: `it answered HTTP ${status}, which means autonomous fetching is not allowed` };
@@ -112,6 +120,41 @@ export class RobotsPolicy {
     const text = response.body.toString('utf8');
     return { kind: 'rules', robots: robotsParser(robotsUrl.href, text), text };
   }
+}
+
+/** Waits for the shared verdict, or stops waiting (only this caller) when its own signal aborts. */
+function untilAborted<T>(promise: Promise<T>, url: URL, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const cancelled = () => new FetchError('cancelled', `the fetch of ${url.href} was cancelled.`, { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * A robots.txt that cannot be fetched (nothing listening, a timeout, a refused address) counts as a server
+ * error, so autonomous fetching is refused; but the likely cause is that the site is down or the URL is
+ * wrong, and the message says so first rather than blame robots.txt.
+ */
+function unreachable(url: URL, robotsUrl: string, reason: string): FetchError {
+  return new FetchError(
+    'robots_denied',
+    `${url.host} could not be reached to read its robots.txt (${reason}). Autonomous fetching of ${url.href} is not allowed without it ` +
+      `(an unreachable ${robotsUrl} counts as a server error).`,
+    { hint: 'check the URL and that the site is up, then try again.' },
+  );
 }
 
 function denied(url: URL, robotsUrl: string, reason: string): FetchError {

@@ -51,6 +51,12 @@ beforeAll(async () => {
       res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     },
     '/to-private': redirect(() => `${sites.disallow!.url}/private/page`),
+    // Express's res.send('Hello World!') sends text/html; so do many status endpoints.
+    '/hello': html('Hello World!'),
+    '/fragment': html('<h1>Release notes</h1><p>Version 2 fixes the login bug.</p>'),
+    '/empty': html(''),
+    // 16 KB that took Readability over linkedom 30 s, blocking every other call meanwhile.
+    '/deep': html(`<!doctype html><html><head><title>Deep</title></head><body>${'<div>'.repeat(1500)}deep text${'</div>'.repeat(1500)}</body></html>`),
   });
   sites.robots403 = await startSite('127.0.0.2', { '/robots.txt': status(403), '/': page('Forbidden robots') });
   sites.robots401 = await startSite('127.0.0.2', { '/robots.txt': status(401), '/': page('Unauthorised robots') });
@@ -157,6 +163,29 @@ describe('fetch tool', () => {
       expect(r.isError, url).toBe(true);
       expect(textOf(r)).toMatch(pattern);
     }
+  });
+
+  it('converts text/html bodies that are plain text, fragments or empty (they failed with an internal error)', async () => {
+    const hello = await client.callTool('fetch', { url: `${sites.plain!.url}/hello` });
+    expect(hello.isError).toBeFalsy();
+    expect(hello.structuredContent).toMatchObject({ format: 'markdown', content: 'Hello World!' });
+    const fragment = await client.callTool('fetch', { url: `${sites.plain!.url}/fragment` });
+    expect((fragment.structuredContent as { content: string }).content).toMatch(/Release notes[\s\S]*Version 2 fixes the login bug\./);
+    const empty = await client.callTool('fetch', { url: `${sites.plain!.url}/empty` });
+    expect(empty.isError).toBeFalsy();
+    expect(empty.structuredContent).toMatchObject({ total_length: 0 });
+  });
+
+  it('answers a deeply nested page as text, and a concurrent call is answered too', async () => {
+    const [deep, other] = await Promise.all([
+      client.callTool('fetch', { url: `${sites.plain!.url}/deep` }),
+      client.callTool('fetch', { url: `${sites.plain!.url}/?concurrent=1` }),
+    ]);
+    expect(deep.isError).toBeFalsy();
+    expect((deep.structuredContent as { content: string }).content).toBe('deep text');
+    expect(textOf(deep)).toContain('nests elements 1502 levels deep (more than 128), so it was not simplified');
+    expect(other.isError).toBeFalsy();
+    expect(textOf(other)).toContain('Plain home body text.');
   });
 
   it('validates max_length like the official server (0 < max_length < 1000000)', async () => {
