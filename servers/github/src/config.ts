@@ -2,7 +2,7 @@
  * The GitHub server's settings. The token comes only from the environment (never a flag: argv is visible to
  * every local user in `ps`), and is registered as a secret the moment it is read.
  */
-import { ConfigError, parseInteger, secrets, type ConfigSpec } from '@portico/protocol';
+import { ConfigError, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, isLoopbackHost, parseInteger, secrets, type ConfigSpec } from '@portico/protocol';
 import { RepositoryAllowList } from './lib/allowlist.js';
 
 export interface GitHubTiming {
@@ -10,7 +10,12 @@ export interface GitHubTiming {
   waitUnitMs: number;
   minWriteIntervalMs: number;
   minSearchIntervalMs: number;
+  /** Retries of a 5xx answer or dropped connection, for GET and HEAD only (never for writes). */
   retries: number;
+  /** One HTTP attempt; a timed-out attempt is not retried. */
+  requestTimeoutMs: number;
+  /** One whole tool call, every request and wait included: kept under the MCP clients' 60 s default. */
+  callTimeoutMs: number;
 }
 
 export interface GitHubConfig {
@@ -24,7 +29,14 @@ export interface GitHubConfig {
   timing: GitHubTiming;
 }
 
-export const PRODUCTION_TIMING: GitHubTiming = { waitUnitMs: 1000, minWriteIntervalMs: 1000, minSearchIntervalMs: 2000, retries: 2 };
+export const PRODUCTION_TIMING: GitHubTiming = {
+  waitUnitMs: 1000,
+  minWriteIntervalMs: 1000,
+  minSearchIntervalMs: 2000,
+  retries: 2,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  callTimeoutMs: DEFAULT_CALL_TIMEOUT_MS,
+};
 
 export const TOKEN_ENV = 'GITHUB_PERSONAL_ACCESS_TOKEN';
 const DEFAULT_API_URL = 'https://api.github.com';
@@ -75,5 +87,10 @@ function parseApiUrl(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`GITHUB_API_URL must be an http(s) URL (got ${url.protocol}).`, 'GITHUB_API_URL');
   if (url.username || url.password) throw new ConfigError('GITHUB_API_URL must not contain credentials: the token goes in GITHUB_PERSONAL_ACCESS_TOKEN.', 'GITHUB_API_URL');
   if (url.search || url.hash) throw new ConfigError('GITHUB_API_URL must not have a query or fragment.', 'GITHUB_API_URL');
+  // The token travels in every request: plain http would hand it to anyone on the path, so it is accepted
+  // only for this machine itself (test servers, local proxies).
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(`GITHUB_API_URL="${raw}" must use https: the token would travel in clear text over plain http (accepted only for loopback test servers).`, 'GITHUB_API_URL');
+  }
   return url.href.replace(/\/+$/, '');
 }

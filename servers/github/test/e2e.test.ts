@@ -30,6 +30,14 @@ describe('start-up', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('plain http to another host is refused at start-up (exit 2): the token would travel in clear text', () => {
+    const run = spawnSync(process.execPath, [bin], { env: { PATH: process.env.PATH ?? '', ...env(), GITHUB_API_URL: 'http://ghe.example.com/api/v3' }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/GITHUB_API_URL="http:\/\/ghe\.example\.com\/api\/v3" must use https/);
+    expect(run.stderr + run.stdout).not.toContain(token);
+  });
+
   it('a bad GITHUB_REPOSITORIES pattern is exit 2 and never echoes the token', () => {
     const run = spawnSync(process.execPath, [bin], { env: { PATH: process.env.PATH ?? '', ...env(), GITHUB_REPOSITORIES: 'acme' }, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(2);

@@ -12,8 +12,8 @@ export interface SlackDeps {
   close(): Promise<void>;
 }
 
-/** Test seams: a faster retry policy, fewer rate-limit waits. */
-export type SlackDepsOverrides = Partial<Pick<SlackApiOptions, 'retryConfig' | 'maxRateLimitRetries' | 'timeoutMs'>>;
+/** Test seams: fewer or faster retries, fewer rate-limit waits, shorter time limits. */
+export type SlackDepsOverrides = Partial<Pick<SlackApiOptions, 'retries' | 'retryBackoffMs' | 'maxRateLimitRetries' | 'timeoutMs' | 'callTimeoutMs'>>;
 
 export function createDeps(config: SlackConfig, context: Pick<DepsContext, 'log'>, overrides: SlackDepsOverrides = {}): SlackDeps {
   const api = new SlackApi({

@@ -11,6 +11,7 @@
  * fetch of the same site waiting on the same download).
  * The download itself goes through the same guarded client as page fetches (the caller supplies it).
  */
+import { untilAborted } from '@portico/protocol';
 import robotsParserModule from 'robots-parser';
 import { FetchError, type FetchErrorCode, isFetchError } from './errors.js';
 
@@ -67,7 +68,8 @@ export class RobotsPolicy {
   /** Resolves when every user agent may fetch the URL; throws FetchError('robots_denied') otherwise. */
   async check(url: URL, userAgents: readonly string[], signal?: AbortSignal): Promise<void> {
     const { robotsUrl, rules } = this.rulesFor(url);
-    const verdict = await untilAborted(rules, url, signal);
+    // Waits for the shared verdict, or stops waiting (only this caller) when its own signal aborts.
+    const verdict = await untilAborted(rules, signal, () => new FetchError('cancelled', `the fetch of ${url.href} was cancelled.`, { cause: signal?.reason }));
     if (verdict.kind === 'allow_all') return;
     if (verdict.kind === 'deny_all') throw verdict.noAnswer ? unreachable(url, robotsUrl, verdict.reason) : denied(url, robotsUrl, verdict.reason);
     for (const ua of userAgents) {
@@ -122,26 +124,6 @@ export class RobotsPolicy {
   }
 }
 
-/** Waits for the shared verdict, or stops waiting (only this caller) when its own signal aborts. */
-function untilAborted<T>(promise: Promise<T>, url: URL, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  const cancelled = () => new FetchError('cancelled', `the fetch of ${url.href} was cancelled.`, { cause: signal.reason });
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * A robots.txt that cannot be fetched (nothing listening, a timeout, a refused address) counts as a server

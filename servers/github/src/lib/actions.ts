@@ -81,6 +81,7 @@ export async function rerunWorkflow(gh: GitHubClient, a: { owner: string; repo: 
   await gh.request('POST', `${repoBase(a.owner, a.repo)}/actions/runs/${a.run_id}/${a.failed_only ? 'rerun-failed-jobs' : 'rerun'}`, {
     body: {},
     what: `re-running workflow run ${a.run_id} of ${a.owner}/${a.repo}`,
+    verify: `get_workflow_run ${a.run_id} shows whether it is queued or running again`,
     ...opt(signal),
   });
   return { run_id: a.run_id, failed_only: a.failed_only };

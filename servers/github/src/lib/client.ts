@@ -6,13 +6,17 @@
  *  - the token is checked once, at first use (GET /user), so a bad token fails with a clear sentence.
  * Rate limits: short waits are waited out by the throttling plugin (bounded), longer ones become an error
  * with the reset time (see errors.ts).
+ * Retries: only GET and HEAD are sent again after a 5xx or a broken connection. A write that failed that
+ * way may still have been done by GitHub, so it is reported as "may have happened" instead of repeated
+ * (a repeated POST opens a second issue). Timeouts are never retried; see deadline.ts in @portico/protocol for the time budgets.
  */
 import Bottleneck from 'bottleneck';
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RepositoryAllowList, RepositoryNotAllowedError } from './allowlist.js';
-import { explainGitHubError, GitHubApiError } from './errors.js';
+import { abortedByTimeout, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, deadlineOf, duration } from '@portico/protocol';
+import { callOutOfTime, explainGitHubError, GitHubApiError, requestTimedOut, unconfirmedWrite } from './errors.js';
 
 export interface ClientLog {
   debug(message: string, detail?: unknown): void;
@@ -35,10 +39,12 @@ export interface GitHubClientOptions {
   /** Spacing between writes and between searches that GitHub asks integrators to keep (secondary limits). */
   minWriteIntervalMs?: number;
   minSearchIntervalMs?: number;
-  /** Retries of 5xx answers. */
+  /** Retries of 5xx answers and broken connections, for GET and HEAD only. */
   retries?: number;
-  /** Per-request timeout. */
+  /** One HTTP attempt (default 20 s); never retried after it runs out. */
   requestTimeoutMs?: number;
+  /** One whole tool call (default 45 s); the tools apply it, see deadline.ts in @portico/protocol. */
+  callTimeoutMs?: number;
 }
 
 export interface Identity {
@@ -67,6 +73,33 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Skip the first-use token check (used by the check itself). */
   skipTokenCheck?: boolean;
+  /**
+   * For writes: how to find out whether it happened after all, when GitHub's answer was lost (5xx, timeout),
+   * e.g. "list_issues with sort=created on acme/widgets".
+   */
+  verify?: string;
+}
+
+/** Methods that change nothing: safe to send again when an answer was lost. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** Connection failures that happen before a request is sent: even a write certainly did not happen. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Thrown by the fetch guard when an attempt (or the whole call) ran out of time. Named AbortError like a
+ * refusal (see below) so that neither plugin retries it: a server that did not answer in time would only be
+ * given the same time again, pushing the answer past the client's own timeout.
+ */
+class AttemptTimeoutError extends Error {
+  constructor(
+    readonly limit: string,
+    /** False when the call's time ran out before this request was sent (nothing can have happened). */
+    readonly sent = true,
+  ) {
+    super(`no answer within ${limit}`);
+    this.name = 'AbortError';
+  }
 }
 
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
@@ -89,6 +122,9 @@ export class GitHubClient {
   private readonly apiOrigin: string;
   private readonly apiPath: string;
   private identityPromise: Promise<Identity> | undefined;
+  private readonly requestTimeoutMs: number;
+  /** The budget of one tool call, applied by the tool wrapper (tools/shared.ts). */
+  readonly callTimeoutMs: number;
 
   constructor(private readonly options: GitHubClientOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
@@ -96,16 +132,23 @@ export class GitHubClient {
     this.apiOrigin = parsed.origin;
     this.apiPath = parsed.pathname.replace(/\/+$/, '');
     this.allowList = options.allowList;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const unit = options.waitUnitMs ?? 1000;
     const maxWait = options.maxRateLimitWaitSeconds;
     const log = options.log;
-    const shouldRetry = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+    const shouldRetry = (kind: string) => (retryAfter: number, request: { method?: string; url?: string; request?: { signal?: AbortSignal } }, _octokit: unknown, retryCount: number) => {
       // Bounded: at most two waits per request, and only short ones; the rest is reported with the reset time.
-      if (retryCount < 2 && retryAfter <= maxWait) {
+      // A wait that would end after the tool call's deadline is reported too: waiting would only end in a
+      // timeout, without the reset time the model needs.
+      const deadline = deadlineOf(request.request?.signal);
+      const fitsDeadline = deadline === undefined || Date.now() + retryAfter * unit < deadline;
+      if (retryCount < 2 && retryAfter <= maxWait && fitsDeadline) {
         log.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; waiting ${retryAfter} s before retrying`);
         return true;
       }
-      log.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; reset in ${retryAfter} s is longer than the ${maxWait} s this server waits`);
+      const why = retryCount >= 2 ? 'it waited twice already' : retryAfter > maxWait ? `longer than the ${maxWait} s this server waits` : "it would end after the tool call's time budget";
+      log.warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}; reset in ${retryAfter} s, not waiting: ${why}`);
       return false;
     };
     const guardedFetch = this.guardedFetch.bind(this);
@@ -128,7 +171,8 @@ export class GitHubClient {
       retry: {
         retries: options.retries ?? 2,
         retryAfterBaseValue: unit,
-        // 403/429 belong to the throttling plugin; 4xx answers do not get better by asking again.
+        // 403/429 belong to the throttling plugin; 4xx answers do not get better by asking again. Writes are
+        // never retried (request() sets retries: 0 for them), timeouts never (AttemptTimeoutError).
         doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451],
       },
     });
@@ -142,9 +186,20 @@ export class GitHubClient {
     let url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     for (let hop = 0; ; hop++) {
       this.assertApiUrl(url);
-      const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
+      const timeout = AbortSignal.timeout(this.requestTimeoutMs);
       const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      const response = await fetch(url, { ...init, redirect: 'manual', signal });
+      // Out of time before sending (e.g. after a back-off or rate-limit wait): nothing is sent at all.
+      if (abortedByTimeout(init.signal ?? undefined)) throw new AttemptTimeoutError(duration(this.callTimeoutMs), false);
+      let response: Response;
+      try {
+        response = await fetch(url, { ...init, redirect: 'manual', signal });
+      } catch (error) {
+        // The attempt's own timeout, or the tool call's deadline (a timeout on the caller's signal); a client
+        // cancellation is passed on unchanged.
+        if (timeout.aborted) throw new AttemptTimeoutError(duration(this.requestTimeoutMs));
+        if (abortedByTimeout(init.signal ?? undefined)) throw new AttemptTimeoutError(duration(this.callTimeoutMs));
+        throw error;
+      }
       const location = response.headers.get('location');
       const method = (init.method ?? 'GET').toUpperCase();
       if (response.status >= 300 && response.status < 400 && location && (method === 'GET' || method === 'HEAD') && hop < MAX_SAME_ORIGIN_REDIRECTS) {
@@ -190,27 +245,44 @@ export class GitHubClient {
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.toString();
     const url = qs ? `${path}?${qs}` : path;
+    const safe = SAFE_METHODS.has(method.toUpperCase());
     try {
       const response = await this.octokit.request({
         method,
         url,
         headers: options.headers ?? {},
         ...(options.body !== undefined ? { data: options.body } : {}),
-        request: options.signal ? { signal: options.signal } : {},
+        // retries: 0 turns plugin-retry off for this request: a write is sent exactly once.
+        request: { ...(options.signal ? { signal: options.signal } : {}), ...(safe ? {} : { retries: 0 }) },
       } as never);
       return { status: response.status, data: response.data as T, headers: response.headers as Record<string, string | undefined> };
     } catch (error) {
-      throw this.translate(error, options.what, options.signal);
+      throw this.translate(error, options, safe);
     }
   }
 
-  private translate(error: unknown, what: string, signal?: AbortSignal): Error {
+  private translate(error: unknown, options: RequestOptions, safe: boolean): Error {
+    const { what, signal } = options;
+    if (error instanceof AttemptTimeoutError) {
+      if (!error.sent) return callOutOfTime(what, error.limit);
+      return safe ? requestTimedOut(what, error.limit) : unconfirmedWrite(what, `GitHub did not answer within ${error.limit}`, options.verify);
+    }
     if (signal?.aborted) return error as Error;
     const cause = (error as { cause?: unknown })?.cause;
     if (error instanceof RepositoryNotAllowedError) return error;
     if (cause instanceof RepositoryNotAllowedError) return cause;
     if (error instanceof GitHubApiError) return error;
-    return explainGitHubError(error, what);
+    const explained = explainGitHubError(error, what);
+    if (!safe) {
+      // The answer was lost after the request may have reached GitHub: say so instead of "try again".
+      if (explained.code === 'upstream_error' && explained.status !== undefined && explained.status >= 500) {
+        return unconfirmedWrite(what, `GitHub answered HTTP ${explained.status}`, options.verify);
+      }
+      if (explained.code === 'unreachable' && !notSent(error)) {
+        return unconfirmedWrite(what, `the connection to GitHub failed (${(error as Error)?.message ?? String(error)})`, options.verify);
+      }
+    }
+    return explained;
   }
 
   /**
@@ -257,7 +329,8 @@ export class GitHubClient {
   async downloadTail(url: string, maxBytes: number, signal?: AbortSignal): Promise<{ tail: Buffer; totalBytes: number }> {
     const target = new URL(url);
     if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new GitHubApiError(`GitHub redirected to an unsupported URL scheme (${target.protocol}).`, 'upstream_error', undefined, undefined);
-    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 60_000);
+    // Log files can be large: the download may use the whole call's budget (the signal carries its deadline).
+    const timeout = AbortSignal.timeout(this.callTimeoutMs);
     const response = await fetch(target, { redirect: 'follow', signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     if (!response.ok || !response.body) {
       throw new GitHubApiError(`downloading the logs failed (HTTP ${response.status}); the download link may have expired.`, 'upstream_error', 'call get_job_logs again for a fresh link.', response.status);
@@ -276,4 +349,13 @@ export class GitHubClient {
     const all = Buffer.concat(chunks);
     return { tail: all.length > maxBytes ? all.subarray(all.length - maxBytes) : all, totalBytes: total };
   }
+}
+
+/** True when the error shows the request never left this machine (refused connection, unknown host). */
+function notSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+  }
+  return false;
 }

@@ -115,6 +115,7 @@ export async function putFile(
   const response = await gh.request<Json>('PUT', `${repoBase(args.owner, args.repo)}/contents/${encodePath(args.path)}`, {
     body: { message: args.message, content: Buffer.from(args.content, 'utf8').toString('base64'), branch: args.branch, ...(sha ? { sha } : {}) },
     what: `writing ${args.path} on branch ${args.branch} of ${args.owner}/${args.repo}`,
+    verify: `get_file_contents of ${args.path} on branch ${args.branch} shows the current content and sha`,
     ...(signal ? { signal } : {}),
   });
   const content = (response.data.content ?? {}) as Json;

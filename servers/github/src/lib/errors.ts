@@ -18,6 +18,8 @@ export type GitHubErrorCode =
   | 'too_large'
   | 'upstream_error'
   | 'unreachable'
+  | 'timeout'
+  | 'write_unconfirmed'
   | 'bad_request';
 
 export class GitHubApiError extends Error {
@@ -80,6 +82,41 @@ function describeValidationCode(code: string | undefined): string {
     default:
       return code ?? 'rejected';
   }
+}
+
+/**
+ * A write (POST, PUT, PATCH, DELETE) whose outcome is unknown: GitHub answered 5xx, or did not answer in time,
+ * or the connection broke after the request was sent. GitHub may well have done it (a 502 from its front end
+ * often comes after the work is done), so the write is not sent again automatically, and the model is told
+ * to look before it asks again: a second create_issue would open a second issue.
+ */
+export function unconfirmedWrite(what: string, happened: string, verify: string | undefined): GitHubApiError {
+  return new GitHubApiError(
+    `${happened} while ${what}, so it is not known whether the write was done: it MAY have happened. It was not sent again.`,
+    'write_unconfirmed',
+    `check first${verify ? ` (${verify})` : ''}, and call again only if it did not happen; calling again blindly may do it twice.`,
+    undefined,
+  );
+}
+
+/** A request that got no answer within the time limit (per request, or for the whole tool call). */
+export function requestTimedOut(what: string, limit: string): GitHubApiError {
+  return new GitHubApiError(
+    `GitHub did not answer within ${limit} while working on ${what}, so the request was abandoned (it is not repeated: the answer would come too late).`,
+    'timeout',
+    'GitHub or the network is slow right now: try again in a minute; for listings, a smaller per_page helps.',
+    undefined,
+  );
+}
+
+/** The tool call's time budget ran out before a request was sent: nothing was done by it. */
+export function callOutOfTime(what: string, limit: string): GitHubApiError {
+  return new GitHubApiError(
+    `the call ran out of its ${limit} time budget before ${what} was sent to GitHub, so nothing was done.`,
+    'timeout',
+    'GitHub or the network is slow right now (or rate limits made the call wait): try again in a minute.',
+    undefined,
+  );
 }
 
 /** Reset time of a primary limit (x-ratelimit-reset, epoch seconds) or a wait from retry-after. */

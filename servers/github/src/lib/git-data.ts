@@ -52,17 +52,24 @@ export async function pushFiles(gh: GitHubClient, args: { owner: string; repo: s
   const tree = await gh.request<Json>('POST', `${repoBase(owner, repo)}/git/trees`, {
     body: { base_tree: baseTree, tree: args.files.map((f) => ({ path: f.path.replace(/^\/+/, ''), mode: '100644', type: 'blob', content: f.content })) },
     what: `a tree for ${args.files.length} file(s) in ${owner}/${repo}`,
+    verify: `nothing is on branch "${branch}" until push_files' last step: list_commits on it confirms, then push_files can be called again`,
     ...opts,
   });
   const commit = await gh.request<Json>('POST', `${repoBase(owner, repo)}/git/commits`, {
     body: { message: args.message, tree: tree.data.sha, parents: [parent] },
     what: `a commit on ${owner}/${repo}`,
+    verify: `nothing is on branch "${branch}" until push_files' last step: list_commits on it confirms, then push_files can be called again`,
     ...opts,
   });
   const commitSha = String(commit.data.sha);
   try {
     // force:false, always: a push from this server never rewrites history.
-    await gh.request('PATCH', refPath(owner, repo, 'refs', branch), { body: { sha: commitSha, force: false }, what: `updating branch "${branch}" of ${owner}/${repo}`, ...opts });
+    await gh.request('PATCH', refPath(owner, repo, 'refs', branch), {
+      body: { sha: commitSha, force: false },
+      what: `updating branch "${branch}" of ${owner}/${repo}`,
+      verify: `list_commits on branch "${branch}" shows whether its head is now ${commitSha.slice(0, 7)}`,
+      ...opts,
+    });
   } catch (error) {
     if (error instanceof GitHubApiError && error.status === 422 && /fast.?forward/i.test(error.message)) {
       throw new GitHubApiError(
@@ -92,6 +99,7 @@ export async function createBranch(gh: GitHubClient, args: { owner: string; repo
   await gh.request('POST', `${repoBase(owner, repo)}/git/refs`, {
     body: { ref: `refs/heads/${args.branch}`, sha },
     what: `creating branch "${args.branch}" in ${owner}/${repo}`,
+    verify: `list_branches on ${owner}/${repo} shows whether "${args.branch}" exists`,
     ...(signal ? { signal } : {}),
   });
   return { branch: args.branch, from, sha };

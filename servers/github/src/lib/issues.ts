@@ -41,6 +41,7 @@ export async function createIssue(
   const r = await gh.request<Json>('POST', `${repoBase(a.owner, a.repo)}/issues`, {
     body: defined({ title: a.title, body: a.body, assignees: a.assignees, milestone: a.milestone, labels: a.labels }),
     what: `creating an issue in ${a.owner}/${a.repo}`,
+    verify: `list_issues on ${a.owner}/${a.repo} with sort=created shows the newest issues: look for "${a.title.slice(0, 80)}"`,
     ...opt(signal),
   });
   return compactIssue(r.data, true);
@@ -55,6 +56,7 @@ export async function updateIssue(
   const r = await gh.request<Json>('PATCH', `${repoBase(a.owner, a.repo)}/issues/${a.issue_number}`, {
     body: defined({ title: a.title, body: a.body, assignees: a.assignees, milestone: a.milestone, labels: a.labels, state: a.state, state_reason: a.state_reason }),
     what: `updating issue #${a.issue_number} in ${a.owner}/${a.repo}`,
+    verify: `get_issue #${a.issue_number} shows its current fields`,
     ...opt(signal),
   });
   return compactIssue(r.data, true);
@@ -65,6 +67,7 @@ export async function addIssueComment(gh: GitHubClient, a: { owner: string; repo
   const r = await gh.request<Json>('POST', `${repoBase(a.owner, a.repo)}/issues/${a.issue_number}/comments`, {
     body: { body: a.body },
     what: `commenting on #${a.issue_number} in ${a.owner}/${a.repo}`,
+    verify: `list_issue_comments on #${a.issue_number} shows whether the comment is there`,
     ...opt(signal),
   });
   return compactComment(r.data);

@@ -25,6 +25,11 @@ export async function createRelease(
   gh.assertRepo(a.owner, a.repo);
   const body: Json = { tag_name: a.tag_name };
   for (const k of ['target_commitish', 'name', 'body', 'draft', 'prerelease', 'generate_release_notes'] as const) if (a[k] !== undefined) body[k] = a[k];
-  const r = await gh.request<Json>('POST', `${repoBase(a.owner, a.repo)}/releases`, { body, what: `creating release ${a.tag_name} in ${a.owner}/${a.repo}`, ...(signal ? { signal } : {}) });
+  const r = await gh.request<Json>('POST', `${repoBase(a.owner, a.repo)}/releases`, {
+    body,
+    what: `creating release ${a.tag_name} in ${a.owner}/${a.repo}`,
+    verify: `list_releases on ${a.owner}/${a.repo} shows whether ${a.tag_name} exists`,
+    ...(signal ? { signal } : {}),
+  });
   return compactRelease(r.data, true);
 }

@@ -55,6 +55,7 @@ export async function createRepository(gh: GitHubClient, a: { name: string; desc
   const response = await gh.request<Json>('POST', '/user/repos', {
     body: { name: a.name, ...(a.description !== undefined ? { description: a.description } : {}), ...(a.private !== undefined ? { private: a.private } : {}), ...(a.autoInit !== undefined ? { auto_init: a.autoInit } : {}) },
     what: `creating repository "${a.name}"`,
+    verify: `search_repositories with "user:<your login> ${a.name} in:name" (get_me gives the login) shows whether it exists`,
     ...(signal ? { signal } : {}),
   });
   return compactRepo(response.data);
@@ -70,6 +71,7 @@ export async function forkRepository(gh: GitHubClient, a: { owner: string; repo:
   const response = await gh.request<Json>('POST', `${repoBase(a.owner, a.repo)}/forks`, {
     body: a.organization ? { organization: a.organization } : {},
     what: `forking ${a.owner}/${a.repo}`,
+    verify: `search_repositories with "${a.repo} fork:only" and your account or organization shows whether the fork exists`,
     ...(signal ? { signal } : {}),
   });
   return { ...compactRepo(response.data), parent: typeof (response.data.parent as Json | undefined)?.full_name === 'string' ? String((response.data.parent as Json).full_name) : `${a.owner}/${a.repo}` };

@@ -48,6 +48,8 @@ export interface FakeReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Never answer (a hung GitHub); the connection is dropped when the fake closes. */
+  hang?: boolean;
 }
 
 export interface Interceptor {
@@ -332,6 +334,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     };
   }
   function send(res: ServerResponse, reply: FakeReply): void {
+    if (reply.hang) return;
     const headers = standardHeaders(reply.headers);
     if (reply.body === undefined || reply.status === 204) {
       res.writeHead(reply.status, headers).end();
@@ -377,6 +380,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     } catch {
       return {};
     }
+  }
+
+  /** One page of a list wrapped in an object (no Link header), as per_page/page ask (GitHub: default 30, max 100). */
+  function pageOf<T>(url: URL, items: T[]): T[] {
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+    return items.slice((page - 1) * perPage, page * perPage);
   }
 
   function searchTerms(q: string): { words: string[]; repo?: string; type?: string } {
@@ -550,11 +560,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const statuses = r.statuses.get(at(1)!) ?? [];
       const template = retarget(fixtureResponse('create-status', 3), 'octokit-fixture-org/create-status', full);
       const state = statuses.some((s) => s.state === 'failure' || s.state === 'error') ? 'failure' : statuses.some((s) => s.state === 'pending') || statuses.length === 0 ? 'pending' : 'success';
-      return { status: 200, body: { ...template, sha: at(1), state, statuses, total_count: statuses.length } };
+      // Like GitHub: `state` and `total_count` cover every status, `statuses` is one page (per_page default 30).
+      return { status: 200, body: { ...template, sha: at(1), state, statuses: pageOf(url, statuses), total_count: statuses.length } };
     }
     if (m === 'GET' && at(0) === 'commits' && at(2) === 'check-runs') {
       const runs = r.checkRuns.get(at(1)!) ?? [];
-      return { status: 200, body: { total_count: runs.length, check_runs: runs } };
+      return { status: 200, body: { total_count: runs.length, check_runs: pageOf(url, runs) } };
     }
     if (m === 'GET' && at(0) === 'branches' && rest.length === 1) {
       const list = [...r.refs].filter(([k]) => k.startsWith('heads/')).map(([k, sha]) => ({ name: k.slice(6), commit: { sha, url: `${base}/repos/${full}/commits/${sha}` }, protected: k === `heads/${r.default_branch}` }));

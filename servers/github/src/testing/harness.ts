@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from '@portico/protocol';
 import { connectInMemory, textOf, type ClientSetup, type InMemoryOptions, type TestClient } from '@portico/protocol/testing';
 import type { CallToolResult } from '@modelcontextprotocol/client';
-import { config, type GitHubConfig } from '../config.js';
+import { config, type GitHubConfig, type GitHubTiming } from '../config.js';
 import { createDeps, type GitHubDeps } from '../deps.js';
 import { server } from '../server.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
@@ -39,6 +39,8 @@ export interface HarnessOptions {
   onElicit?: ClientSetup['onElicit'];
   /** Confirmation, rate-limit and audit settings (default: confirm destructive, the server's own buckets). */
   governance?: InMemoryOptions<GitHubDeps>['governance'];
+  /** Timing overrides, e.g. short timeouts for tests of a hung GitHub. */
+  timing?: Partial<GitHubTiming>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -52,7 +54,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logs: string[] = [];
   const log = createLogger({ name: 'portico-github', level: 'debug', write: (line) => logs.push(line) });
-  const deps = createDeps({ ...parsed, timing: { waitUnitMs: 5, minWriteIntervalMs: 0, minSearchIntervalMs: 0, retries: 1 } }, { log });
+  const timing: GitHubTiming = { waitUnitMs: 5, minWriteIntervalMs: 0, minSearchIntervalMs: 0, retries: 1, requestTimeoutMs: 10_000, callTimeoutMs: 20_000, ...options.timing };
+  const deps = createDeps({ ...parsed, timing }, { log });
   const client = await connectInMemory(server, {
     deps,
     log,

@@ -5,7 +5,7 @@
  * can forget either. Text written by others (bodies, comments, files, commit messages) is also delimited as
  * untrusted in each tool's text rendering, where the tool knows what it is and where it came from.
  */
-import { defineTool, sanitizeDeep, stripInvisibleText, ToolError, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
+import { abortedByTimeout, defineTool, duration, sanitizeDeep, stripInvisibleText, ToolError, withDeadline, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
 import type { GitHubDeps } from '../deps.js';
 import { RepositoryNotAllowedError } from '../lib/allowlist.js';
 import { GitHubApiError } from '../lib/errors.js';
@@ -54,7 +54,24 @@ export function sanitizeOutput<S>(output: ToolOutput<S>): ToolOutput<S> {
 
 type AnyZodObject = z.ZodObject<z.ZodRawShape>;
 
-/** defineTool plus the shared error mapping (handler and confirmation preview) and output sanitizing. */
+/**
+ * The context a handler or preview runs with: the same, but its signal also ends at the call's time budget
+ * (GitHubClient.callTimeoutMs, see deadline.ts in @portico/protocol), so every request the tool makes stops in time.
+ */
+function withCallDeadline<C extends { deps: GitHubDeps; signal: AbortSignal }>(ctx: C): C {
+  return { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.github.callTimeoutMs) };
+}
+
+/** The tool call's budget ran out outside a request (e.g. while downloading logs): say so plainly. */
+function deadlineError(error: unknown, signal: AbortSignal, ms: number): unknown {
+  if (error instanceof GitHubApiError || error instanceof ToolError || !abortedByTimeout(signal)) return error;
+  return new ToolError(`the call took longer than its ${duration(ms)} budget and was stopped.`, {
+    hint: 'GitHub or the network is slow right now: try again in a minute, or ask for less (smaller per_page, fewer lines).',
+    code: 'timeout',
+  });
+}
+
+/** defineTool plus the shared error mapping (handler and confirmation preview), time budget and output sanitizing. */
 export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(definition: ToolDefinition<GitHubDeps, I, O>): ToolDefinition<GitHubDeps, I, O> {
   const { preview } = definition;
   return defineTool<GitHubDeps, I, O>({
@@ -63,19 +80,21 @@ export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(defin
     ...(preview
       ? {
           async preview(args, ctx) {
+            const bounded = withCallDeadline(ctx);
             try {
-              return await preview(args, ctx);
+              return await preview(args, bounded);
             } catch (error) {
-              throw toToolError(error);
+              throw toToolError(deadlineError(error, bounded.signal, ctx.deps.github.callTimeoutMs));
             }
           },
         }
       : {}),
     async handler(args, ctx) {
+      const bounded = withCallDeadline(ctx);
       try {
-        return sanitizeOutput(await definition.handler(args, ctx));
+        return sanitizeOutput(await definition.handler(args, bounded));
       } catch (error) {
-        throw toToolError(error);
+        throw toToolError(deadlineError(error, bounded.signal, ctx.deps.github.callTimeoutMs));
       }
     },
   });

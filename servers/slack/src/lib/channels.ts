@@ -35,6 +35,11 @@ export interface CompactChannel {
 export const CONVERSATION_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'] as const;
 export type ConversationType = (typeof CONVERSATION_TYPES)[number];
 
+/** The conversations.list type a conversation belongs to. */
+export function conversationType(c: RawChannel): ConversationType {
+  return c.is_im ? 'im' : c.is_mpim ? 'mpim' : c.is_private ? 'private_channel' : 'public_channel';
+}
+
 export function compactChannel(c: RawChannel, dmName?: string): CompactChannel {
   const kind = c.is_im ? 'dm' : c.is_mpim ? 'group_dm' : c.is_private ? 'private' : 'public';
   const out: CompactChannel = { id: c.id ?? '', name: c.name ?? (dmName ? `@${dmName}` : c.user ? `@${c.user}` : c.id ?? ''), kind, is_archived: c.is_archived === true };
@@ -75,7 +80,10 @@ async function withDmNames(ctx: Ctx, raw: RawChannel[], options: { includeArchiv
 
 /**
  * One page of conversations. With an allow-list, only those conversations are described (conversations.info
- * each), paged through the list by offset; without one, conversations.list with Slack's own cursor.
+ * each), paged through the list by offset, and only those of the requested `types` are kept (as
+ * conversations.list would: an allow-listed DM must not show up when public channels were asked for); a
+ * page can then hold fewer than `limit`, and next_cursor still leads on. Without an allow-list,
+ * conversations.list with Slack's own cursor.
  */
 export async function listChannels(ctx: Ctx, options: { limit: number; cursor?: string | undefined; types: readonly ConversationType[]; includeArchived: boolean }): Promise<ChannelPage> {
   const allowed = ctx.policy.readable;
@@ -87,7 +95,8 @@ export async function listChannels(ctx: Ctx, options: { limit: number; cursor?: 
     for (const id of slice) {
       try {
         const info = await ctx.api.call('conversations.info', { channel: id }, callOpts);
-        raw.push(info.channel as RawChannel);
+        const channel = info.channel as RawChannel | undefined;
+        if (channel && options.types.includes(conversationType(channel))) raw.push(channel);
       } catch (error) {
         // An allow-listed ID the token cannot see is skipped, as the archived server did; the log says why.
         if ((error as { code?: string }).code === 'channel_not_found') continue;

@@ -90,8 +90,37 @@ export function explainSlackError(error: SlackApiError, context: { channel?: str
       return say(`the workspace's settings do not let the bot do this here (${code}).`, 'pick another channel, or ask a workspace admin.');
     case 'unreachable':
       return say(`Slack could not be reached for ${method}.`, 'check the network (or SLACK_API_URL), then retry.');
+    case 'timeout':
+      if (detail.notSent) {
+        return say(
+          `the call ran out of its ${detail.limit ?? 'time'} budget before ${method} was sent to Slack, so nothing was done.`,
+          'Slack or the network is slow right now (or rate limits made the call wait): try again in a minute.',
+        );
+      }
+      return say(
+        `Slack did not answer ${method} within ${detail.limit ?? 'the time limit'}, so the request was abandoned (it is not repeated: the answer would come too late).`,
+        'Slack or the network is slow right now: try again in a minute, and ask for less (a smaller limit) meanwhile.',
+      );
+    case 'write_unconfirmed':
+      return say(
+        `Slack's answer to ${method}${where ? ` in${where}` : ''} was lost (${detail.reason ?? 'no answer'}), so it is not known whether it was done: it MAY have happened. It was not sent again.`,
+        `check first (${howToCheck(method)}), and call again only if it did not happen; calling again blindly may do it twice.`,
+      );
+    case 'http_auth':
+      return say(
+        `SLACK_API_URL answered ${method} with HTTP ${detail.status ?? '401/403'}: a token or proxy problem. Slack itself reports bad tokens inside a normal answer (invalid_auth), so this usually comes from a proxy or gateway in between refusing the request.`,
+        `the operator must check SLACK_API_URL, any HTTP proxy in between, and ${tokenEnv}; retrying will not help.`,
+      );
+    case 'not_slack_api':
+      return say(
+        `the answer to ${method} was not Slack's API (not Slack's JSON: a proxy or captive portal in between?).${detail.write ? ' It is not known whether Slack received the request.' : ''}`,
+        `the operator must check SLACK_API_URL and any HTTP proxy in between${detail.write ? `; before calling again, check whether it happened (${howToCheck(method)})` : '; retrying will not help until then'}.`,
+      );
     case 'http_error':
-      return say(`Slack answered ${method} with HTTP ${detail.status ?? 'error'}.`, 'retry in a moment; Slack may be having trouble.');
+      return say(
+        `Slack answered ${method} with HTTP ${detail.status ?? 'error'}.`,
+        detail.status !== undefined && detail.status >= 500 ? 'Slack is having trouble (https://slack-status.com): retry in a minute.' : 'check SLACK_API_URL (it should be the Web API base, ending in /api/).',
+      );
     case 'fatal_error':
     case 'internal_error':
     case 'service_unavailable':
@@ -99,5 +128,23 @@ export function explainSlackError(error: SlackApiError, context: { channel?: str
       return say(`Slack had an internal problem with ${method} (${code}).`, 'retry in a moment.');
     default:
       return say(`Slack refused ${method} with the error "${code}".`, `look up "${code}" in Slack's documentation for ${method}; check the IDs and timestamps passed.`);
+  }
+}
+
+/** How to see whether a write whose answer was lost happened after all. */
+function howToCheck(method: string): string {
+  switch (method) {
+    case 'chat.postMessage':
+      return 'read the channel with slack_get_channel_history, or the thread with slack_get_thread_replies for a reply, and look for the message';
+    case 'chat.update':
+      return 'read the message again with slack_get_channel_history (or slack_get_thread_replies) and compare its text';
+    case 'chat.delete':
+      return 'read the channel with slack_get_channel_history to see whether the message is still there';
+    case 'reactions.add':
+      return "read the message with slack_get_channel_history and look at its reactions";
+    case 'chat.scheduleMessage':
+      return "this server cannot list scheduled messages: check the channel's scheduled messages in Slack";
+    default:
+      return `find out in Slack whether ${method} took effect`;
   }
 }

@@ -82,7 +82,24 @@ export interface FakeSlack {
   failNext(method: string, body: Record<string, unknown>): void;
   /** Scopes the bot token lacks; calls needing them answer missing_scope. */
   withoutScopes(...scopes: string[]): void;
+  /**
+   * Answer the next `times` calls of `method` with this raw HTTP reply (a 5xx, a proxy's HTML page, a 429
+   * without Retry-After...), or not at all (`hang`). The call is still handled as usual first when `handle` is
+   * set, so a "lost answer" test can see that Slack did the write.
+   */
+  answerNext(method: string, reply: RawReply, times?: number): void;
   close(): Promise<void>;
+}
+
+export interface RawReply {
+  status?: number;
+  /** A string is sent as it is (text/html unless headers say otherwise); anything else as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Never answer; the connection is dropped when the fake closes. */
+  hang?: boolean;
+  /** Run the method's handler first (the write happens), then answer with this reply instead of its result. */
+  handle?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -166,6 +183,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const rateLimits = new Map<string, { seconds: number; times: number }>();
   const failures = new Map<string, Record<string, unknown>>();
   const missingScopes = new Set<string>();
+  const rawReplies = new Map<string, { reply: RawReply; times: number }>();
   let clock = 1_800_000_000;
   let scheduled = 0;
   const nextTs = () => `${(clock += 1)}.000100`;
@@ -360,6 +378,18 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     const who = auth === `Bearer ${options.botToken}` ? 'bot' : options.userToken && auth === `Bearer ${options.userToken}` ? 'user' : 'none';
     calls.push({ method, params, token: who });
     if (!url.pathname.startsWith('/api/') || !(method in handlers)) return sendJson(res, 404, { ok: false, error: 'unknown_method' });
+    const raw = rawReplies.get(method);
+    if (raw && raw.times > 0) {
+      raw.times -= 1;
+      if (raw.reply.handle && who !== 'none') handlers[method]!(params, who);
+      if (raw.reply.hang) return;
+      const body = raw.reply.body;
+      if (typeof body === 'string') {
+        res.writeHead(raw.reply.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...raw.reply.headers }).end(body);
+        return;
+      }
+      return sendJson(res, raw.reply.status ?? 200, body ?? {}, raw.reply.headers);
+    }
     const limited = rateLimits.get(method);
     if (limited && limited.times > 0) {
       limited.times -= 1;
@@ -387,6 +417,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     rateLimit: (method, seconds, times = 1) => rateLimits.set(method, { seconds, times }),
     failNext: (method, body) => failures.set(method, body),
     withoutScopes: (...scopes) => scopes.forEach((s) => missingScopes.add(s)),
+    answerNext: (method, reply, times = 1) => rawReplies.set(method, { reply, times }),
     close: () => server.close(),
   };
 }

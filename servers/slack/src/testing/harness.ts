@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { createLogger } from '@portico/protocol';
 import { connectInMemory, textOf, type ClientSetup, type InMemoryOptions, type TestClient } from '@portico/protocol/testing';
 import { config } from '../config.js';
-import { createDeps, type SlackDeps } from '../deps.js';
+import { createDeps, type SlackDeps, type SlackDepsOverrides } from '../deps.js';
 import { server } from '../server.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 
@@ -29,6 +29,8 @@ export interface HarnessOptions {
   onElicit?: ClientSetup['onElicit'];
   /** Confirmation, rate-limit and audit settings (default: confirm destructive tools). */
   governance?: InMemoryOptions<SlackDeps>['governance'];
+  /** Retry and time-limit settings (default: no retries, 5 s per request). */
+  api?: SlackDepsOverrides;
 }
 
 export interface Harness {
@@ -66,8 +68,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.userToken ? { SLACK_USER_TOKEN: CANARY_USER_TOKEN } : {}),
     },
   });
-  // Fast retries for network faults; rate-limit waits stay real (Retry-After of 1 s) but few.
-  const deps = createDeps(parsed, { log }, { retryConfig: { retries: 0 }, maxRateLimitRetries: 2, timeoutMs: 5_000 });
+  // No retries of network faults unless a test asks; rate-limit waits stay real (Retry-After of 1 s) but few.
+  const deps = createDeps(parsed, { log }, { retries: 0, retryBackoffMs: 10, maxRateLimitRetries: 2, timeoutMs: 5_000, ...options.api });
   const client = await connectInMemory(server, {
     deps,
     log,

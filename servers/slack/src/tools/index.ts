@@ -17,6 +17,7 @@ import { slackScheduleMessage } from './schedule-message.js';
 import { slackSearchMessages } from './search-messages.js';
 import { slackUpdateMessage } from './update-message.js';
 import { withOutputHygiene } from './hygiene.js';
+import { withDeadline } from '@portico/protocol';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const inventory: ToolDefinition<SlackDeps, any, any>[] = [
@@ -37,5 +38,19 @@ const inventory: ToolDefinition<SlackDeps, any, any>[] = [
   slackScheduleMessage,
 ];
 
-/** Every tool's output is cleaned of invisible characters (see hygiene.ts). */
-export const tools = inventory.map(withOutputHygiene);
+/**
+ * Every tool call, preview included, runs against a deadline (SlackApi.callTimeoutMs, see deadline.ts in @portico/protocol):
+ * the signal handed to the tool also ends when the call's time budget runs out.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function withCallDeadline(tool: ToolDefinition<SlackDeps, any, any>): ToolDefinition<SlackDeps, any, any> {
+  const { preview } = tool;
+  return {
+    ...tool,
+    ...(preview ? { preview: (args, ctx) => preview(args, { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.api.callTimeoutMs) }) } : {}),
+    handler: (args, ctx) => tool.handler(args, { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.api.callTimeoutMs) }),
+  };
+}
+
+/** Every tool's output is cleaned of invisible characters (see hygiene.ts), and every call is time-bounded. */
+export const tools = inventory.map(withOutputHygiene).map(withCallDeadline);

@@ -160,16 +160,27 @@ describe('read tools, with an allow-list', () => {
   });
 
   it('lists only allow-listed conversations, skipping ones Slack does not know', async () => {
-    const r = await h.call('slack_list_channels', { limit: 2 });
+    const r = await h.call('slack_list_channels', { limit: 2, types: ['public_channel', 'im'] });
     const s = r.structuredContent as { channels: { id: string; name: string }[]; next_cursor: string | null; allow_list: boolean };
     expect(s.allow_list).toBe(true);
     expect(s.channels.map((c) => c.id)).toEqual([GENERAL, DM_ALICE]);
     expect(s.next_cursor).toBe('offset:2');
-    const rest = await h.call('slack_list_channels', { limit: 2, cursor: 'offset:2' });
+    const rest = await h.call('slack_list_channels', { limit: 2, cursor: 'offset:2', types: ['public_channel', 'im'] });
     expect((rest.structuredContent as { channels: unknown[]; next_cursor: string | null }).channels).toEqual([]);
     expect(h.fake.callsTo('conversations.list')).toHaveLength(0);
     const bad = await h.call('slack_list_channels', { cursor: 'offset:99' });
     expect(bad.isError).toBe(true);
+  });
+
+  it('keeps to the requested types: an allow-listed DM is not listed or found when only channels are asked for', async () => {
+    const publicOnly = await h.call('slack_list_channels', {});
+    expect((publicOnly.structuredContent as { channels: { id: string }[] }).channels.map((c) => c.id)).toEqual([GENERAL]);
+    const dmsOnly = await h.call('slack_list_channels', { types: ['im'] });
+    expect((dmsOnly.structuredContent as { channels: { id: string }[] }).channels.map((c) => c.id)).toEqual([DM_ALICE]);
+    const found = await h.call('slack_find_channel', { name: 'alice' });
+    expect((found.structuredContent as { matches: unknown[] }).matches).toEqual([]);
+    const foundDm = await h.call('slack_find_channel', { name: 'alice', types: ['im'] });
+    expect((foundDm.structuredContent as { matches: { id: string }[] }).matches.map((c) => c.id)).toEqual([DM_ALICE]);
   });
 
   it('refuses reads outside the allow-list without calling Slack', async () => {
