@@ -9,20 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@portico/protocol';
 import type { FetchConfig } from '../config.js';
 import { createDeps } from '../deps.js';
-import { type FixtureSite, html, redirect, startSite, status } from '../test-support/fixtures.js';
+import { type FixtureSite, html, redirect, startSite, status, testConfig } from '../test-support/fixtures.js';
 import { FetchError } from './errors.js';
 
 const log = createLogger({ name: 'fetcher-test', level: 'error' });
-const config: FetchConfig = {
-  ignoreRobotsTxt: false,
-  allowNetworks: ['127.0.0.2/32'],
-  allowHosts: [],
-  denyHosts: [],
-  maxBytes: 1024 * 1024,
-  timeoutMs: 15_000,
-  connectTimeoutMs: 5_000,
-  cacheTtlMs: 60_000,
-};
+const config: FetchConfig = testConfig();
 const fetcher = (overrides: Partial<FetchConfig> = {}) => createDeps({ ...config, ...overrides }, { log, common: {} as never }).fetcher;
 const text = (body: string): Parameters<typeof startSite>[1][string] => (_req, res) => {
   res.writeHead(200, { 'content-type': 'text/plain' });

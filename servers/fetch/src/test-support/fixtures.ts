@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import { type LoopbackServer, type RecordedRequest, startLoopbackServer } from '@portico/test-utils';
+import type { FetchConfig } from '../config.js';
 
 export type Route = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
 
@@ -137,4 +138,22 @@ export function makePdf(lines: string[], title?: string): Buffer {
 export function longArticle(paragraphs: number): string {
   const body = Array.from({ length: paragraphs }, (_, i) => `<p>Paragraph ${i + 1}: ${'the quick brown fox jumps over the lazy dog, '.repeat(4)}ünïcödé ✓ 😀 end ${i + 1}.</p>`).join('\n');
   return `<!doctype html><html><head><title>Long article</title></head><body><article><h1>Long article</h1>${body}</article></body></html>`;
+}
+
+/**
+ * The settings the tests start from: the fixture sites' address 127.0.0.2 allowed, robots.txt obeyed, 1 MiB
+ * and 15 s per fetch, the page cache on. Each test file overrides what it is about.
+ */
+export function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
+  return {
+    ignoreRobotsTxt: false,
+    allowNetworks: ['127.0.0.2/32'],
+    allowHosts: [],
+    denyHosts: [],
+    maxBytes: 1024 * 1024,
+    timeoutMs: 15_000,
+    connectTimeoutMs: 5_000,
+    cacheTtlMs: 60_000,
+    ...overrides,
+  };
 }

@@ -8,19 +8,10 @@ import { createLogger } from '@portico/protocol';
 import type { FetchConfig } from '../config.js';
 import { createDeps, type FetchDeps } from '../deps.js';
 import { server } from '../server.js';
-import { type FixtureSite, html, longArticle, redirect, startSite, status } from '../test-support/fixtures.js';
+import { type FixtureSite, html, longArticle, redirect, startSite, status, testConfig } from '../test-support/fixtures.js';
 
 const log = createLogger({ name: 'fetch-test', level: 'error' });
-const baseConfig: FetchConfig = {
-  ignoreRobotsTxt: false,
-  allowNetworks: ['127.0.0.2/32'],
-  allowHosts: [],
-  denyHosts: [],
-  maxBytes: 10 * 1024 * 1024,
-  timeoutMs: 15_000,
-  connectTimeoutMs: 5_000,
-  cacheTtlMs: 60_000,
-};
+const baseConfig: FetchConfig = testConfig({ maxBytes: 10 * 1024 * 1024 });
 
 function makeDeps(overrides: Partial<FetchConfig> = {}): FetchDeps {
   return createDeps({ ...baseConfig, ...overrides }, { log, common: {} as never });

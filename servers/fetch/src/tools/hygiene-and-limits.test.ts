@@ -9,19 +9,10 @@ import { createLogger } from '@portico/protocol';
 import type { FetchConfig } from '../config.js';
 import { createDeps } from '../deps.js';
 import { server } from '../server.js';
-import { type FixtureSite, html, redirect, startSite } from '../test-support/fixtures.js';
+import { type FixtureSite, html, redirect, startSite, testConfig } from '../test-support/fixtures.js';
 
 const log = createLogger({ name: 'fetch-test', level: 'error' });
-const config: FetchConfig = {
-  ignoreRobotsTxt: true,
-  allowNetworks: ['127.0.0.2/32'],
-  allowHosts: [],
-  denyHosts: [],
-  maxBytes: 1024 * 1024,
-  timeoutMs: 15_000,
-  connectTimeoutMs: 5_000,
-  cacheTtlMs: 60_000,
-};
+const config: FetchConfig = testConfig({ ignoreRobotsTxt: true });
 const deps = () => createDeps(config, { log, common: {} as never });
 
 // Bidi override, zero-width space, a Unicode tag character, and (HTML-escaped, so it survives conversion as
