@@ -239,6 +239,30 @@ describe('listing and searching', () => {
     expect(capped).toMatchObject({ truncated: true });
   });
 
+  it('search_content: truncated only when more matches exist, `$` in CRLF files, context shown once', async () => {
+    // Exactly two TODO lines outside node_modules and *.log (see the test above): a cap of 2 loses nothing.
+    const exact = await ok('search_content', { path: '.', pattern: 'TODO', maxResults: 2 });
+    expect(S(exact)).toMatchObject({ truncated: false });
+    expect((S(exact).matches as unknown[]).length).toBe(2);
+    expect(textOf(exact)).not.toContain('Stopped at');
+    const cut = await ok('search_content', { path: '.', pattern: 'TODO', maxResults: 1 });
+    expect(S(cut)).toMatchObject({ truncated: true });
+    expect(textOf(cut)).toContain('Stopped at 1 matches');
+
+    await writeFile(join(fx.root, 'win.txt'), 'first foo\r\nfoo second\r\nthird foo\r\n');
+    const ends = S(await ok('search_content', { path: 'win.txt', pattern: 'foo$', regex: true }));
+    expect((ends.matches as Array<{ line: number }>).map((m) => m.line)).toEqual([1, 3]);
+
+    await writeFile(join(fx.root, 'ctx.txt'), ['a', 'hit', 'b', 'hit', 'c', 'd', 'e', 'f', 'hit'].join('\n'));
+    const ctx = await ok('search_content', { path: 'ctx.txt', pattern: 'hit', contextLines: 1 });
+    expect(S(ctx).matches).toEqual([
+      { path: join(fx.root, 'ctx.txt'), line: 2, text: 'hit', before: ['a'], after: ['b'] },
+      { path: join(fx.root, 'ctx.txt'), line: 4, text: 'hit', before: [], after: ['c'] },
+      { path: join(fx.root, 'ctx.txt'), line: 9, text: 'hit', before: ['f'], after: [] },
+    ]);
+    expect(textOf(ctx)).toContain(`${join(fx.root, 'ctx.txt')}\n1-a\n2:hit\n3-b\n4:hit\n5-c\n--\n8-f\n9:hit\n`);
+  });
+
   it('bad globs and dangerous regexes are isError results that say what to do', async () => {
     await fails('search_content', { path: '.', pattern: '(a+)+$', regex: true }, /exponential/);
     await fails('search_content', { path: '.', pattern: '(a)\\1', regex: true }, /backreferences/);

@@ -44,6 +44,34 @@ describe('searchInFile', () => {
     expect(b.matches).toEqual([]);
   });
 
+  it('matches `$` and line-end text in CRLF files as in LF files', async () => {
+    const regex = regexMatcher(compileUserRegex('foo$', false));
+    const crlf = await search('a foo\r\nfoo bar\r\nlast foo', { matcher: regex, contextLines: 0, maxMatches: 10 });
+    expect(crlf.matches.map((m) => [m.line, m.text])).toEqual([[1, 'a foo'], [3, 'last foo']]);
+    const literal = await search('x\r\nend.\r\n', { matcher: literalMatcher('end.', false), contextLines: 0, maxMatches: 10 });
+    expect(literal.matches.map((m) => m.line)).toEqual([2]);
+  });
+
+  it('shows each context line once when matches are close together, as grep does', async () => {
+    // Lines: 1 a, 2 hit, 3 b, 4 hit, 5 hit, 6 c, 7 d, 8 e, 9 f, 10 hit, 11 g
+    const text = ['a', 'hit', 'b', 'hit', 'hit', 'c', 'd', 'e', 'f', 'hit', 'g'].join('\n');
+    const r = await search(text, { matcher: literalMatcher('hit', false), contextLines: 2, maxMatches: 10 });
+    expect(r.matches).toEqual([
+      { line: 2, text: 'hit', before: ['a'], after: ['b'] },
+      { line: 4, text: 'hit', before: [], after: [] },
+      { line: 5, text: 'hit', before: [], after: ['c', 'd'] },
+      { line: 10, text: 'hit', before: ['e', 'f'], after: ['g'] },
+    ]);
+    const shown = r.matches.flatMap((m) => [...m.before.map((_, i) => m.line - m.before.length + i), m.line, ...m.after.map((_, i) => m.line + 1 + i)]);
+    expect(new Set(shown).size).toBe(shown.length);
+  });
+
+  it('is not capped when the file holds exactly maxMatches matches', async () => {
+    const r = await search('x\nx\ny\n', { matcher: literalMatcher('x', false), contextLines: 0, maxMatches: 2 });
+    expect(r.matches).toHaveLength(2);
+    expect(r.capped).toBe(false);
+  });
+
   it('finds matches across chunk boundaries in big files', async () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => (i === 40_000 ? 'the target line' : `filler ${i}`));
     const r = await search(lines.join('\r\n'), { matcher: literalMatcher('target', false), contextLines: 0, maxMatches: 5 });

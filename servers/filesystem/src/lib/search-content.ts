@@ -70,8 +70,12 @@ export function showLine(line: string, at: number): string {
  */
 class FileSearcher {
   private readonly matches: ContentMatch[] = [];
+  /** The last contextLines lines before the current one (shown lines included; see line()). */
   private readonly before: string[] = [];
-  private pendingAfter: ContentMatch[] = [];
+  /** The latest match, while its after-context is still being collected. */
+  private collectingAfter: ContentMatch | undefined;
+  /** Number of the last line already in the result (a match or a context line): context is never repeated. */
+  private lastShown = 0;
   private carry: Buffer = Buffer.alloc(0);
   private lineNo = 0;
   private first = true;
@@ -108,23 +112,31 @@ class FileSearcher {
     return { binary: this.binary, matches: this.binary ? [] : this.matches, capped: this.capped };
   }
 
+  /**
+   * One line. Context follows grep: a line is shown once, so a match right after another one ends the first
+   * one's after-context, and the second one's before-context starts after what is already shown.
+   */
   private line(raw: Buffer): boolean {
     const { matcher, contextLines, maxMatches } = this.options;
     this.lineNo += 1;
-    const line = raw.toString('utf8', 0, Math.min(raw.length, MAX_MATCH_LINE * 4)).slice(0, MAX_MATCH_LINE);
-    if (this.pendingAfter.length > 0) {
-      for (const m of this.pendingAfter) m.after.push(showLine(line, 0));
-      this.pendingAfter = this.pendingAfter.filter((m) => m.after.length < contextLines);
-    }
+    // A CRLF file's lines are matched without their \r, so `$` and text at the end of a line match as in LF files.
+    const end = raw.length > 0 && raw[raw.length - 1] === 0x0d ? raw.length - 1 : raw.length;
+    const line = raw.toString('utf8', 0, Math.min(end, MAX_MATCH_LINE * 4)).slice(0, MAX_MATCH_LINE);
     const at = matcher(line);
     if (at !== -1) {
       if (this.matches.length >= maxMatches) {
         this.capped = true;
         return false;
       }
-      const match: ContentMatch = { line: this.lineNo, text: showLine(line, at), before: [...this.before], after: [] };
+      const unshown = Math.min(this.before.length, this.lineNo - 1 - this.lastShown);
+      const match: ContentMatch = { line: this.lineNo, text: showLine(line, at), before: this.before.slice(this.before.length - unshown), after: [] };
       this.matches.push(match);
-      if (contextLines > 0) this.pendingAfter.push(match);
+      this.lastShown = this.lineNo;
+      this.collectingAfter = contextLines > 0 ? match : undefined;
+    } else if (this.collectingAfter) {
+      this.collectingAfter.after.push(showLine(line, 0));
+      this.lastShown = this.lineNo;
+      if (this.collectingAfter.after.length >= contextLines) this.collectingAfter = undefined;
     }
     if (contextLines > 0) {
       this.before.push(showLine(line, 0));

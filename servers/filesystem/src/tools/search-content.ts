@@ -50,7 +50,7 @@ export const searchContentTool = defineTool({
     filesWithMatches: z.number().int().describe('Files with at least one match.'),
     skippedBinary: z.number().int().describe('Files skipped as binary.'),
     skippedLarge: z.number().int().describe('Files skipped for being larger than maxFileBytes.'),
-    truncated: z.boolean().describe('True when maxResults stopped the search.'),
+    truncated: z.boolean().describe('True when there are more matches than maxResults returned.'),
   }),
   annotations: READER,
   async handler(args, ctx: Ctx) {
@@ -104,10 +104,9 @@ export const searchContentTool = defineTool({
           for (const entry of batch) {
             if (entry.type !== 'file') continue;
             if (include && !include(entry.rel, entry.name)) continue;
-            if (matches.length >= args.maxResults) {
-              truncated = true;
-              break walk;
-            }
+            // At maxResults the next files are still searched, with room for no match, until one more match is
+            // found: truncated then means that more matches exist, not that there might be some.
+            if (truncated) break walk;
             // Opened and verified on the descriptor: a file swapped for a link mid-search is skipped.
             if (canOpenWalkedFilesSync) {
               const opened = openWalkedFileSync(sandbox, root.path, entry.abs);
@@ -150,13 +149,17 @@ function render(
 ): string {
   const lines: string[] = [];
   let lastPath = '';
+  let lastShownLine = 0;
   for (const m of matches) {
+    const start = m.line - (m.before?.length ?? 0);
     if (m.path !== lastPath) {
       if (lastPath) lines.push('');
       lines.push(m.path);
       lastPath = m.path;
+    } else if (m.before && start > lastShownLine + 1) {
+      lines.push('--'); // as grep: a gap between two groups of context
     }
-    const start = m.line - (m.before?.length ?? 0);
+    lastShownLine = m.line + (m.after?.length ?? 0);
     m.before?.forEach((t, i) => lines.push(`${start + i}-${t}`));
     lines.push(`${m.line}:${m.text}`);
     m.after?.forEach((t, i) => lines.push(`${m.line + 1 + i}-${t}`));
