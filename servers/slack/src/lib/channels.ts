@@ -167,7 +167,10 @@ export async function fetchMessage(ctx: Pick<Ctx, 'api' | 'signal'>, channel: st
   const found = ((history.messages as RawMessage[] | undefined) ?? []).find((m) => m.ts === ts);
   if (found) return found;
   try {
-    const replies = await ctx.api.call('conversations.replies', { channel, ts, limit: 200 }, callOpts);
+    // Narrowed to the one ts (the parent comes too): a reply deep in a long thread is found in one small
+    // page, where the first page of the whole thread would miss it (Slack caps that page at 15 messages for
+    // apps distributed outside the Marketplace).
+    const replies = await ctx.api.call('conversations.replies', { channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 15 }, callOpts);
     return ((replies.messages as RawMessage[] | undefined) ?? []).find((m) => m.ts === ts);
   } catch (error) {
     if ((error as { code?: string }).code === 'thread_not_found') return undefined;

@@ -76,6 +76,8 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Messages of a channel (top level and replies), newest last. */
   messages(channel: string): Message[];
+  /** Adds a message to a channel as if it had been posted (to build long threads without posting each). */
+  addMessage(channel: string, message: Message): void;
   /** Answer the next `times` calls of `method` with 429 and this Retry-After. */
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** Answer the next call of `method` with `{ ok: false, ...body }`. */
@@ -414,6 +416,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     messages: (ch) => [...(byChannel.get(ch) ?? [])],
+    addMessage: (ch, m) => put(ch, m),
     rateLimit: (method, seconds, times = 1) => rateLimits.set(method, { seconds, times }),
     failNext: (method, body) => failures.set(method, body),
     withoutScopes: (...scopes) => scopes.forEach((s) => missingScopes.add(s)),

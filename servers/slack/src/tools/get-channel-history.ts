@@ -60,7 +60,7 @@ export const slackGetChannelHistory = defineTool({
         },
         { signal },
       );
-      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_channel_history', resumeWith: 'latest', signal });
+      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_channel_history', resumeWith: 'latest', keep: { oldest, inclusive: args.inclusive }, signal });
       const label = deps.directory.channelName(channel);
       const text = `${messages.length} message(s) in ${label ? `${label.startsWith('@') ? label : `#${label}`} (${channel})` : channel}, newest first:\n${messageBlock(renderMessageLines(messages), channelSource(channel, label))}${hint}`;
       return { structured: { channel, messages, has_more: hasMore, next_cursor: nextCursor }, text };

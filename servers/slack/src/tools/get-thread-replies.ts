@@ -51,7 +51,7 @@ export const slackGetThreadReplies = defineTool({
         },
         { signal },
       );
-      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_thread_replies', resumeWith: 'oldest', signal });
+      const { messages, nextCursor, hint, hasMore } = await messagePage(deps, result, { tool: 'slack_get_thread_replies', resumeWith: 'oldest', keep: { latest }, signal });
       const text = `Thread ${threadTs} in ${channel}, ${messages.length} message(s), oldest first:\n${messageBlock(renderMessageLines(messages), `${channelSource(channel, deps.directory.channelName(channel))} thread ${threadTs}`)}${hint}`;
       return { structured: { channel, thread_ts: threadTs, messages, has_more: hasMore, next_cursor: nextCursor }, text };
     }, { channel: args.channel_id });

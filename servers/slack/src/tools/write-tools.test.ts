@@ -1,6 +1,6 @@
 /** Every write tool, the allow-list on writes (nothing sent to Slack when refused), and bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, ARCHIVED, GENERAL, NOT_IN, RANDOM, SECRET } from '../testing/fake-slack.js';
+import { ALICE, ARCHIVED, BOT_ID, BOT_USER, GENERAL, NOT_IN, RANDOM, SECRET } from '../testing/fake-slack.js';
 import { CANARY_BOT_TOKEN, startHarness, type Harness } from '../testing/harness.js';
 
 const WRITE_METHODS = /^(chat\.|reactions\.)/;
@@ -81,6 +81,23 @@ describe('write tools', () => {
     const gone = await h.call('slack_update_message', { channel_id: GENERAL, ts: '1600000000.000001', text: 'x' });
     expect(gone.isError).toBe(true);
     expect(gone.text).toContain('no message');
+  });
+
+  it('slack_update_message finds the bot\'s own reply deep in a long thread', async () => {
+    const parent = '1700000100.000100';
+    h.fake.addMessage(GENERAL, { type: 'message', ts: parent, user: ALICE, text: 'long thread', thread_ts: parent, reply_count: 250 });
+    for (let i = 1; i <= 250; i++) {
+      const ts = `1700000100.${String(100 + i).padStart(6, '0')}`;
+      h.fake.addMessage(GENERAL, { type: 'message', ts, thread_ts: parent, text: `reply ${i}`, ...(i === 240 ? { user: BOT_USER, bot_id: BOT_ID } : { user: ALICE }) });
+    }
+    const deep = '1700000100.000340';
+    const r = await h.call('slack_update_message', { channel_id: GENERAL, ts: deep, text: 'edited deep' });
+    expect(r.isError, r.text).toBeFalsy();
+    expect(h.fake.messages(GENERAL).find((m) => m.ts === deep)!.text).toBe('edited deep');
+    // Someone else's reply as deep is still refused as not the bot's.
+    const theirs = await h.call('slack_update_message', { channel_id: GENERAL, ts: '1700000100.000341', text: 'hijack' });
+    expect(theirs.isError).toBe(true);
+    expect(theirs.text).toContain('not posted by this bot');
   });
 
   it('slack_delete_message deletes only the bot\'s own messages', async () => {
@@ -240,6 +257,9 @@ describe('output budget', () => {
     const restTs = (rest.structuredContent as { messages: { ts: string }[] }).messages.map((m) => m.ts);
     expect(restTs.length + s.messages.length).toBe(18);
     expect(restTs).not.toContain(last);
+    // A call bounded by oldest is told to keep that bound, so the next page stays inside the range asked for.
+    const bounded = await h.call('slack_get_channel_history', { channel_id: RANDOM, limit: 20, oldest: '1000000000.000000' });
+    expect(bounded.text).toMatch(/latest="[0-9.]+", keeping oldest="1000000000\.000000"\.\]/);
     await h.close();
   });
 });
