@@ -212,8 +212,31 @@ export class GitHubClient {
           continue;
         }
       }
-      return response;
+      return await this.withWholeBody(response, timeout, init.signal ?? undefined);
     }
+  }
+
+  /**
+   * The response with its body already read, under the attempt's timeout. Octokit reads the body itself and
+   * turns a failed read into an empty answer (`data: ""`): a body that stalls or breaks off after the headers
+   * would come back as a successful call with nothing in it (get_issue then failed output validation, and a
+   * create_issue that GitHub did carry out looked like a plain failure). Read here, such a body is an error:
+   * a timeout like any other, so a write is reported as "may have happened".
+   */
+  private async withWholeBody(response: Response, timeout: AbortSignal, callerSignal: AbortSignal | undefined): Promise<Response> {
+    if (response.body === null) return response;
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await response.arrayBuffer();
+    } catch (error) {
+      if (timeout.aborted) throw new AttemptTimeoutError(duration(this.requestTimeoutMs));
+      if (abortedByTimeout(callerSignal)) throw new AttemptTimeoutError(duration(this.callTimeoutMs));
+      throw error;
+    }
+    const whole = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // Octokit reports the URL of the answer (after redirects) in its errors; a constructed Response has none.
+    Object.defineProperty(whole, 'url', { value: response.url });
+    return whole;
   }
 
   private assertApiUrl(url: URL): void {

@@ -50,6 +50,8 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** Never answer (a hung GitHub); the connection is dropped when the fake closes. */
   hang?: boolean;
+  /** Send the status, the headers and the first half of the body, then nothing more (a stalled answer). */
+  stallBody?: boolean;
 }
 
 export interface Interceptor {
@@ -345,6 +347,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return;
     }
     const text = JSON.stringify(reply.body);
+    if (reply.stallBody) {
+      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.write(text.slice(0, text.length >> 1));
+      return;
+    }
     res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(text);
   }
   const notFound = (): FakeReply => ({ status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } });

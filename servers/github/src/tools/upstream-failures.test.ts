@@ -68,6 +68,24 @@ describe('writes are never repeated when their outcome is unknown', () => {
     expect(textOf(r)).toMatch(/did not answer within 300 ms while working on issue #2 in acme\/widgets/);
   });
 
+  it('a read whose answer stalls halfway is an error, not an empty success', async () => {
+    const isIssue = (q: RecordedRequest) => q.method === 'GET' && q.url === '/repos/acme/widgets/issues/1';
+    h.fake.intercept(isIssue, { status: 200, body: { number: 1, title: 'First issue', state: 'open', body: 'x'.repeat(2000) }, stallBody: true }, 1);
+    const r = await h.call('get_issue', { ...widgets, issue_number: 1 });
+    expect(r.isError, textOf(r)).toBe(true);
+    expect(textOf(r)).toMatch(/did not answer within 300 ms while working on issue #1 in acme\/widgets/);
+    expect(h.fake.server.requests.filter(isIssue)).toHaveLength(1);
+  });
+
+  it('a write whose answer stalls halfway is sent once and reported as "may have happened"', async () => {
+    const before = posts();
+    h.fake.intercept(isIssuePost, { status: 201, body: { number: 99, title: 'Half answer', html_url: 'https://github.com/acme/widgets/issues/99' }, stallBody: true }, 1);
+    const r = await h.call('create_issue', { ...widgets, title: 'Half answer' });
+    expect(r.isError, textOf(r)).toBe(true);
+    expect(posts() - before).toBe(1);
+    expect(textOf(r)).toMatch(/MAY have happened/);
+  });
+
   it('a read answered 5xx is still retried (GET is safe to repeat)', async () => {
     const isIssue = (q: RecordedRequest) => q.method === 'GET' && q.url === '/repos/acme/widgets/issues/3';
     h.fake.intercept(isIssue, { status: 502, body: { message: 'Server Error' } }, 1);
