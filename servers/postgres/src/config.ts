@@ -39,7 +39,7 @@ export const config: ConfigSpec<PostgresConfig> = {
     'max-bytes': { type: 'string', env: 'PORTICO_POSTGRES_MAX_BYTES', placeholder: 'N', description: `bytes of row data per result at most (default ${DEFAULTS.maxBytes})` },
     'statement-timeout': { type: 'string', env: 'PORTICO_POSTGRES_STATEMENT_TIMEOUT', placeholder: 'MS', description: `server-side statement_timeout for every statement, in ms (default ${DEFAULTS.statementTimeoutMs})` },
     'pool-size': { type: 'string', env: 'PORTICO_POSTGRES_POOL_SIZE', placeholder: 'N', description: `connections in the pool at most (default ${DEFAULTS.poolSize})` },
-    schema: { type: 'string', multiple: true, env: 'PORTICO_POSTGRES_SCHEMAS', placeholder: 'NAME', description: 'only this schema is visible to tools and resources (repeatable; env: comma-separated); default all non-system schemas' },
+    schema: { type: 'string', multiple: true, env: 'PORTICO_POSTGRES_SCHEMAS', placeholder: 'NAME', description: 'only this schema is visible to tools and resources, and statements may read rows from and change only it (repeatable; env: comma-separated); default all non-system schemas' },
   },
   helpText: [
     'The database URL can also come from DATABASE_URL. Its password is never logged or returned.',

@@ -15,6 +15,7 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { DbError, isConnectionError, toDbError } from './errors.js';
+import { GuardError } from './guard-error.js';
 import { capCell, fitRow, resultTypes, typeName, uniqueColumnKeys, type ColumnInfo } from './values.js';
 import { describeTarget, type ConnectionTarget } from './connection.js';
 import { PipelinedRead, type RowSource } from './pipelined-read.js';
@@ -140,7 +141,8 @@ export class Database {
         } else {
           await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         }
-        if (error instanceof DbError) throw error;
+        // A refusal by a check run inside the transaction (checkTargetLookups) is rolled back above and kept as it is.
+        if (error instanceof DbError || error instanceof GuardError) throw error;
         throw toDbError(error, { where: this.where, ...(options.sql ? { sql: options.sql } : {}), statementTimeoutMs: this.statementTimeoutMs });
       } finally {
         options.signal?.removeEventListener('abort', cancel);

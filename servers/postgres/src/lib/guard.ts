@@ -15,12 +15,21 @@
  *   including attribute notation (`t.pg_read_file`, `('/etc/passwd'::text).pg_read_file`) and runners of SQL
  *   given as text (query_to_xml, ts_stat, ts_rewrite, crosstab),
  * - in write mode temporary tables (they would outlive the call on a pooled connection) and ALTER DATABASE,
- * - with a schema allow-list, relations qualified with any other schema (read from or written to) and the
- *   *_to_xml functions that read tables named by a value.
+ * - with a schema allow-list: names qualified with any other schema (relations, functions, types, operators,
+ *   collations, reg* constants such as 'other.t'::regclass, sequence names given to nextval/setval), functions
+ *   that read or change tables named by a value (*_to_xml, pageinspect, statistics import), the pg_stats family
+ *   (sample values of every table's columns); in write mode the default-deny checks of schema-scope.ts
+ *   (DROP, COMMENT, GRANT, RENAME, SET SCHEMA, OWNER TO, CASCADE, function bodies, catalog targets),
+ * - in write mode, UPDATE/INSERT/DELETE of pg_settings (a SET in disguise that would stay on a pooled connection).
  * What it cannot see (the body of a user-defined function or view) is why the README asks for a
  * least-privilege role: the role's privileges are the last word.
  */
 import { parse } from 'libpg-query';
+import { atLocation, charPosition, describePosition, GuardError } from './guard-error.js';
+import { ALWAYS_ALLOWED_SCHEMAS, checkScopedStatement, strings, type ScopeContext, type TargetLookup, type TargetRole } from './schema-scope.js';
+
+export { describePosition, GuardError } from './guard-error.js';
+export { checkTargetLookups, type TargetLookup } from './schema-scope.js';
 
 export type GuardMode = 'read' | 'write' | 'explain';
 
@@ -36,19 +45,12 @@ export interface CheckedStatement {
   command: string;
   /** The parse tree of the one statement. */
   tree: Record<string, unknown>;
-}
-
-/** Why a statement was refused; `position` is 1-based like PostgreSQL's own error positions. */
-export class GuardError extends Error {
-  override readonly name = 'GuardError';
-  constructor(
-    message: string,
-    readonly code: 'syntax_error' | 'empty' | 'multiple_statements' | 'not_read_only' | 'forbidden_statement' | 'forbidden_function' | 'schema_not_allowed',
-    readonly hint: string,
-    readonly position?: number,
-  ) {
-    super(message);
-  }
+  /**
+   * With a schema allow-list in write mode: unqualified names of existing objects the statement changes. They
+   * resolve through the search path, which PostgreSQL starts with pg_catalog: checkTargetLookups checks them in
+   * the database, in the statement's own transaction, before it runs.
+   */
+  lookups: TargetLookup[];
 }
 
 /** Statements a read may be. Everything else is refused in read mode. */
@@ -132,15 +134,44 @@ const FORBIDDEN_FUNCTIONS = new Set([
 ]);
 
 /**
- * With a schema allow-list only: functions that read tables named by a value (a regclass, a schema name, or
- * every schema of the database), which the check of qualified names in the tree cannot see. Without an
- * allow-list they read only what the role may SELECT anyway.
+ * With a schema allow-list only: functions that read or change tables named by a value (a regclass, a name as
+ * text, a schema name, or every schema of the database), which the check of qualified names in the tree cannot
+ * see. Without an allow-list they reach only what the role may anyway. The reason is part of the refusal.
  */
-const SCHEMA_BYPASS_FUNCTIONS = new Set([
-  'table_to_xml', 'table_to_xmlschema', 'table_to_xml_and_xmlschema',
-  'schema_to_xml', 'schema_to_xmlschema', 'schema_to_xml_and_xmlschema',
-  'database_to_xml', 'database_to_xmlschema', 'database_to_xml_and_xmlschema',
+const XML_HINT = 'select from the tables directly (query_to_xml is refused too; build XML with xmlelement/xmlforest if needed).';
+const SCHEMA_BYPASS_FUNCTIONS = new Map<string, readonly [reason: string, hint: string]>([
+  ...['table_to_xml', 'table_to_xmlschema', 'table_to_xml_and_xmlschema', 'schema_to_xml', 'schema_to_xmlschema', 'schema_to_xml_and_xmlschema', 'database_to_xml', 'database_to_xmlschema', 'database_to_xml_and_xmlschema'].map(
+    (name) => [name, ['reads tables named by a value', XML_HINT]] as const,
+  ),
+  // pageinspect: raw pages of any relation, i.e. its rows.
+  ...['get_raw_page', 'heap_page_items', 'heap_page_item_attrs', 'tuple_data_split', 'bt_page_items', 'brin_page_items', 'gin_leafpage_items', 'hash_page_items', 'gist_page_items', 'gist_page_items_bytea'].map(
+    (name) => [name, ['reads the raw pages (the rows) of a relation named by a value', 'select from the tables directly.']] as const,
+  ),
+  // PostgreSQL 17/18's statistics import (what pg_dump emits), pg_surgery and pg_visibility: they change a relation named by a value.
+  ...['pg_restore_relation_stats', 'pg_restore_attribute_stats', 'pg_clear_relation_stats', 'pg_clear_attribute_stats', 'pg_set_relation_stats', 'pg_set_attribute_stats', 'heap_force_kill', 'heap_force_freeze', 'pg_truncate_visibility_map'].map(
+    (name) => [name, ['changes a relation (or its statistics) named by a value', 'ask a database administrator to run it.']] as const,
+  ),
 ]);
+
+/**
+ * Functions whose first argument names a relation, usually as a text constant ('app.seq') that becomes a
+ * regclass: with a schema allow-list the name is checked like a qualified name in the tree. `true`: it changes
+ * the relation, so with --schema the name must be a constant the guard can read.
+ */
+const RELATION_ARGUMENT_FUNCTIONS = new Map<string, boolean>([
+  ['nextval', true], ['setval', true], ['brin_summarize_new_values', true], ['brin_summarize_range', true], ['brin_desummarize_range', true], ['gin_clean_pending_list', true],
+  ['currval', false], ['pg_sequence_last_value', false], ['pg_get_sequence_data', false],
+  ['to_regclass', false], ['to_regtype', false], ['to_regtypemod', false], ['to_regproc', false], ['to_regprocedure', false], ['to_regoper', false], ['to_regoperator', false], ['to_regcollation', false], ['to_regnamespace', false],
+]);
+
+/** The reg* types whose input is an object name: a constant cast to one is checked like a qualified name. */
+const REG_TYPES = new Set(['regclass', 'regtype', 'regproc', 'regprocedure', 'regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation', 'regnamespace']);
+
+/**
+ * Catalog views and tables holding sample values of every table's columns (most common values, histogram
+ * bounds, MCV lists): row data of tables in any schema the role may read.
+ */
+const STATISTICS_RELATIONS = new Set(['pg_statistic', 'pg_stats', 'pg_stats_ext', 'pg_stats_ext_exprs', 'pg_statistic_ext_data']);
 
 /** Sequence changes are writes; allowed only by execute. */
 const WRITE_ONLY_FUNCTIONS = new Set(['nextval', 'setval']);
@@ -153,11 +184,25 @@ const FORBIDDEN_FUNCTION_PREFIXES = [
   'crosstab',
 ];
 
-/** Schemas every query may name: the catalogs describe the database and are needed for metadata reads. */
-const ALWAYS_ALLOWED_SCHEMAS = new Set(['pg_catalog', 'information_schema']);
-
 /** Untrusted procedural languages run arbitrary code on the server machine. */
 const UNTRUSTED_LANGUAGE = /^(c|internal|plpython\d*u|plperlu|pltclu|plv8u|pljavau)$/i;
+
+/** Nodes whose DROP_CASCADE drops or changes dependent objects (GRANT/REVOKE CASCADE stays on one object). */
+const CASCADE_NODES = new Set(['DropStmt', 'TruncateStmt', 'RenameStmt', 'AlterDomainStmt', 'AlterTableCmd']);
+
+/** What the tree walk of one statement knows besides the node at hand. */
+interface CheckContext {
+  mode: GuardMode;
+  options: GuardOptions;
+  /** The text the tree's locations refer to (the statement, or a function body). */
+  sql: string;
+  topKind: string;
+  /** Relations the statement changes or creates (their RangeVar nodes, by identity). */
+  targets: Map<object, TargetRole>;
+  lookups: TargetLookup[];
+  /** Write mode with a schema allow-list: the default-deny checks of schema-scope.ts apply. */
+  scoped: boolean;
+}
 
 function isForbiddenFunction(name: string, mode: GuardMode): boolean {
   if (FORBIDDEN_FUNCTIONS.has(name)) return true;
@@ -175,11 +220,12 @@ function checkFunctionName(name: string, shown: string, mode: GuardMode, options
       location,
     );
   }
-  if (options.schemas && SCHEMA_BYPASS_FUNCTIONS.has(name)) {
+  const bypass = options.schemas ? SCHEMA_BYPASS_FUNCTIONS.get(name) : undefined;
+  if (options.schemas && bypass) {
     throw new GuardError(
-      `refused: the function ${shown}${at} reads tables named by a value, which could be outside the schemas this server may use (${options.schemas.join(', ')}).`,
+      `refused: the function ${shown}${at} ${bypass[0]}, which could be outside the schemas this server may use (${options.schemas.join(', ')}).`,
       'schema_not_allowed',
-      `select from tables in ${options.schemas.join(', ')} directly (query_to_xml is refused too; build XML with xmlelement/xmlforest if needed).`,
+      `${bypass[1]} Only tables in ${options.schemas.join(', ')} can be used.`,
       location,
     );
   }
@@ -187,17 +233,7 @@ function checkFunctionName(name: string, shown: string, mode: GuardMode, options
 
 /** Parses one statement; throws GuardError with a 1-based position on a syntax error. */
 export async function parseSingle(sql: string): Promise<Record<string, unknown>> {
-  let result: { stmts?: { stmt?: Record<string, unknown> }[] };
-  try {
-    result = (await parse(sql)) as typeof result;
-  } catch (error) {
-    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const message = (error as Error).message || 'syntax error';
-    if (/cannot be empty/i.test(message)) throw new GuardError('the SQL is empty.', 'empty', 'send one SQL statement, e.g. SELECT * FROM my_table LIMIT 10.');
-    const position = typeof details?.cursorPosition === 'number' && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
-    throw new GuardError(`${message}${position ? ` ${describePosition(sql, position)}` : ''}.`, 'syntax_error', 'fix the SQL syntax and call again.', position);
-  }
-  const statements = result.stmts ?? [];
+  const statements = await parseAll(sql);
   if (statements.length === 0) {
     throw new GuardError('the SQL contains no statement (only comments or whitespace).', 'empty', 'send one SQL statement.');
   }
@@ -208,9 +244,23 @@ export async function parseSingle(sql: string): Promise<Record<string, unknown>>
       'send one statement per call, without a second statement after a semicolon.',
     );
   }
-  const tree = statements[0]?.stmt;
+  const tree = statements[0];
   if (!tree) throw new GuardError('the SQL contains no statement.', 'empty', 'send one SQL statement.');
   return tree;
+}
+
+async function parseAll(sql: string): Promise<Record<string, unknown>[]> {
+  let result: { stmts?: { stmt?: Record<string, unknown> }[] };
+  try {
+    result = (await parse(sql)) as typeof result;
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const message = (error as Error).message || 'syntax error';
+    if (/cannot be empty/i.test(message)) throw new GuardError('the SQL is empty.', 'empty', 'send one SQL statement, e.g. SELECT * FROM my_table LIMIT 10.');
+    const position = typeof details?.cursorPosition === 'number' && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
+    throw new GuardError(`${message}${position ? ` ${describePosition(sql, position)}` : ''}.`, 'syntax_error', 'fix the SQL syntax and call again.', position);
+  }
+  return (result.stmts ?? []).map((s) => s.stmt).filter((stmt): stmt is Record<string, unknown> => !!stmt);
 }
 
 /** Checks a statement for the given mode; returns what it is, or throws GuardError saying why not. */
@@ -218,6 +268,14 @@ export async function checkStatement(sql: string, mode: GuardMode, options: Guar
   const tree = await parseSingle(sql);
   const kind = Object.keys(tree)[0] ?? 'Unknown';
   const command = commandName(kind, tree[kind]);
+  checkStatementKind(kind, command, mode);
+  const lookups: TargetLookup[] = [];
+  await checkTree(kind, tree, mode, options, sql, lookups);
+  const seen = new Set<string>();
+  return { kind, command, tree, lookups: lookups.filter((l) => !seen.has(`${l.catalog}\0${l.name}`) && seen.add(`${l.catalog}\0${l.name}`)) };
+}
+
+function checkStatementKind(kind: string, command: string, mode: GuardMode): void {
   const forbidden = FORBIDDEN_STATEMENTS[kind];
   if (forbidden) {
     throw new GuardError(`refused: ${forbidden}.`, 'forbidden_statement', mode === 'read' ? 'send a single SELECT (or SHOW/EXPLAIN) statement.' : 'send a single data or schema statement; the server wraps it in a transaction.');
@@ -232,9 +290,42 @@ export async function checkStatement(sql: string, mode: GuardMode, options: Guar
   if (mode === 'explain' && !['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(kind)) {
     throw new GuardError(`refused: ${command} cannot be explained; explain_query takes a SELECT, INSERT, UPDATE, DELETE or MERGE.`, 'forbidden_statement', 'pass the statement without an EXPLAIN prefix.');
   }
+}
+
+/** The checks of one parsed statement: the schema scope of writes (with --schema), then the tree walk. */
+async function checkTree(kind: string, tree: Record<string, unknown>, mode: GuardMode, options: GuardOptions, sql: string, lookups: TargetLookup[]): Promise<void> {
   if (mode === 'write' && kind === 'CreateFunctionStmt') checkFunctionLanguage(tree[kind]);
-  walk(tree, mode, options, sql, kind);
-  return { kind, command, tree };
+  const ctx: CheckContext = { mode, options, sql, topKind: kind, targets: new Map(), lookups, scoped: mode === 'write' && !!options.schemas?.length };
+  if (ctx.scoped) {
+    const scope: ScopeContext = {
+      schemas: options.schemas!,
+      sql,
+      targets: ctx.targets,
+      lookups,
+      checkBody: (body, what) => checkBody(body, what, options, lookups),
+    };
+    await checkScopedStatement(kind, (tree[kind] ?? {}) as Record<string, unknown>, scope);
+  }
+  walk(tree, ctx);
+}
+
+/**
+ * A LANGUAGE sql function body, which PostgreSQL parses and runs later (with the caller's search path): every
+ * statement in it is checked like a statement sent to execute.
+ */
+async function checkBody(body: string, what: string, options: GuardOptions, lookups: TargetLookup[]): Promise<void> {
+  try {
+    if (!body.trim()) return;
+    for (const tree of await parseAll(body)) {
+      const kind = Object.keys(tree)[0] ?? 'Unknown';
+      checkStatementKind(kind, commandName(kind, tree[kind]), 'write');
+      await checkTree(kind, tree, 'write', options, body, lookups);
+    }
+  } catch (error) {
+    if (error instanceof GuardError && error.code !== 'empty') throw new GuardError(`in ${what}: ${error.message}`, error.code, error.hint);
+    if (error instanceof GuardError) return;
+    throw error;
+  }
 }
 
 function checkFunctionLanguage(node: unknown): void {
@@ -247,8 +338,10 @@ function checkFunctionLanguage(node: unknown): void {
   }
 }
 
-function walk(node: unknown, mode: GuardMode, options: GuardOptions, sql: string, topKind: string): void {
+function walk(node: unknown, ctx: CheckContext): void {
   // An explicit stack rather than recursion: deep trees cannot overflow the JS stack. Bounded by the tree size.
+  // A parent is checked before its children (they are pushed after it), so targets it registers are known
+  // by the time its RangeVar is checked.
   const stack: unknown[] = [node];
   while (stack.length > 0) {
     const current = stack.pop();
@@ -259,17 +352,17 @@ function walk(node: unknown, mode: GuardMode, options: GuardOptions, sql: string
     if (!current || typeof current !== 'object') continue;
     for (const [key, value] of Object.entries(current as Record<string, unknown>)) {
       if (value && typeof value === 'object') {
-        checkNode(key, value as Record<string, unknown>, mode, options, sql, topKind);
+        checkNode(key, value as Record<string, unknown>, ctx);
         stack.push(value);
       }
     }
   }
 }
 
-function checkNode(key: string, value: Record<string, unknown>, mode: GuardMode, options: GuardOptions, sql: string, topKind: string): void {
-  const location = typeof value.location === 'number' && value.location >= 0 ? charPosition(sql, value.location) : undefined;
-  const at = location ? ` ${describePosition(sql, location)}` : '';
-  if (key !== topKind && FORBIDDEN_STATEMENTS[key]) {
+function checkNode(key: string, value: Record<string, unknown>, ctx: CheckContext): void {
+  const { mode, options, sql } = ctx;
+  const { at, position: location } = atLocation(sql, value.location);
+  if (key !== ctx.topKind && FORBIDDEN_STATEMENTS[key]) {
     throw new GuardError(`refused: ${FORBIDDEN_STATEMENTS[key]}.`, 'forbidden_statement', 'send a single plain statement.', location);
   }
   if (mode === 'read' && WRITE_NODES.has(key)) {
@@ -279,15 +372,26 @@ function checkNode(key: string, value: Record<string, unknown>, mode: GuardMode,
       'remove the data-modifying part, or use the execute tool if the server was started with --allow-write.',
     );
   }
+  if (mode === 'write' && WRITE_NODES.has(key) && value.relation && typeof value.relation === 'object') {
+    // The table an INSERT/UPDATE/DELETE/MERGE writes, at any depth (data-modifying CTEs, EXPLAIN ANALYZE).
+    ctx.targets.set(value.relation, 'change');
+  }
+  if (mode === 'write' && (key === 'intoClause' || key === 'into') && value.rel && typeof value.rel === 'object') {
+    // SELECT ... INTO and CREATE TABLE AS create a table.
+    ctx.targets.set(value.rel, 'create');
+  }
   if (key === 'SelectStmt' && mode !== 'write') {
     if (value.intoClause) throw new GuardError('refused: SELECT INTO creates a table; reads cannot.', 'not_read_only', 'drop the INTO clause.');
     if (value.lockingClause) throw new GuardError('refused: FOR UPDATE/SHARE takes row locks; reads do not lock rows.', 'not_read_only', 'drop the FOR UPDATE/FOR SHARE clause.');
   }
   if (key === 'FuncCall') {
-    const parts = stringList(value.funcname);
+    const raw = strings(value.funcname);
+    const parts = raw.map((part) => part.toLowerCase());
     const name = parts[parts.length - 1] ?? '';
     checkFunctionName(name, parts.join('.'), mode, options, at, location);
-    if (parts.length > 1) checkSchema(parts[parts.length - 2]!, options, `function ${parts.join('.')}`, location, sql);
+    // The schema as written: `"Sales".f()` is not `sales.f()`.
+    if (raw.length > 1) checkSchema(raw[raw.length - 2]!, options, `function ${raw.join('.')}`, location, sql);
+    if (options.schemas) checkRelationArgument(name, value.args, ctx, at, location);
   }
   if (key === 'ColumnRef') {
     // Attribute notation calls a function too: `t.pg_read_file` is pg_read_file(t).
@@ -305,21 +409,256 @@ function checkNode(key: string, value: Record<string, unknown>, mode: GuardMode,
       checkFunctionName(name, `${name} (called in attribute notation on an expression)`, mode, options, where ? ` ${describePosition(sql, where)}` : '', where);
     }
   }
+  if (options.schemas) checkNamedObjects(key, value, ctx, location);
+  if (ctx.scoped && CASCADE_NODES.has(key) && value.behavior === 'DROP_CASCADE') {
+    throw new GuardError(
+      `refused: CASCADE also drops or changes every object that depends on this one, and those can be in schemas outside the ones this server may use (${options.schemas!.join(', ')}).`,
+      'schema_not_allowed',
+      `run it without CASCADE; PostgreSQL then names the dependent objects, which you can drop or change first when they are in ${options.schemas!.join(', ')}.`,
+    );
+  }
+  if (ctx.scoped && key === 'DefElem') checkSequenceOption(value, ctx);
   // A RangeVar appears as {RangeVar: {...}} in FROM lists but bare under other keys (the target of INSERT,
   // UPDATE, DELETE, MERGE, CREATE TABLE/VIEW/INDEX, ALTER TABLE: `relation`, `view`, `rel`, `sequence`).
   const isRangeVar = key === 'RangeVar' || (typeof value.relname === 'string' && 'relpersistence' in value);
-  if (isRangeVar && typeof value.schemaname === 'string') {
-    checkSchema(value.schemaname, options, `relation ${value.schemaname}.${String(value.relname)}`, location, sql);
+  if (isRangeVar) checkRangeVar(value, ctx, at, location);
+}
+
+function checkRangeVar(value: Record<string, unknown>, ctx: CheckContext, at: string, location: number | undefined): void {
+  const { mode, options, sql } = ctx;
+  const relname = String(value.relname);
+  const schema = typeof value.schemaname === 'string' ? value.schemaname : undefined;
+  const role = ctx.targets.get(value);
+  if (mode === 'write' && role === 'change' && relname === 'pg_settings' && (schema === undefined || schema === 'pg_catalog')) {
+    // Its update rule calls set_config(name, value, false): a session-level SET that would outlive the call on
+    // this pooled connection, past the checks on SET.
+    throw new GuardError(
+      `refused: writing pg_settings${at} changes a session setting (as SET would), which would stay on one pooled connection after this call.`,
+      'forbidden_statement',
+      'settings cannot be changed through this server; ask the operator (per-role settings, or the server options).',
+      location,
+    );
   }
-  if (isRangeVar && mode === 'write' && (value.relpersistence === 't' || (typeof value.schemaname === 'string' && /^pg_temp/i.test(value.schemaname)))) {
+  if (options.schemas && !role && STATISTICS_RELATIONS.has(relname) && (schema === undefined || schema === 'pg_catalog')) {
+    throw new GuardError(
+      `refused: ${relname}${at} holds sample values (most common values, histogram bounds) of the columns of every table, including tables outside the schemas this server may use (${options.schemas.join(', ')}).`,
+      'schema_not_allowed',
+      `compute what you need from the tables in ${options.schemas.join(', ')} directly (e.g. SELECT col, count(*) ... GROUP BY col ORDER BY 2 DESC LIMIT 10).`,
+      location,
+    );
+  }
+  if (ctx.scoped && role) {
+    if (schema !== undefined && !options.schemas!.includes(schema)) {
+      throw new GuardError(
+        `refused: ${role === 'create' ? 'new relation' : 'relation'} ${schema}.${relname}${at} is outside the schemas this server may use (${options.schemas!.join(', ')}); statements run by this server change only objects in those schemas${ALWAYS_ALLOWED_SCHEMAS.has(schema) ? ` (${schema} can be read, not changed)` : ''}.`,
+        'schema_not_allowed',
+        `work on tables in ${options.schemas!.join(', ')} (list_tables shows them).`,
+        location,
+      );
+    }
+    if (schema === undefined && role === 'change') ctx.lookups.push({ catalog: 'relation', name: relname });
+  } else if (schema !== undefined) {
+    checkSchema(schema, options, `relation ${schema}.${relname}`, location, sql);
+  }
+  if (mode === 'write' && (value.relpersistence === 't' || (schema !== undefined && /^pg_temp/i.test(schema)))) {
     // Temporary objects belong to the session, i.e. to one pooled connection: they would outlive the call and
     // shadow real tables of the same name (pg_temp comes first in the search path) in later calls that happen
     // to get that connection.
     throw new GuardError(
-      `refused: temporary table, view or sequence ${String(value.relname)}${at}: it would stay on one pooled connection after this call and hide the real table of that name from later calls.`,
+      `refused: temporary table, view or sequence ${relname}${at}: it would stay on one pooled connection after this call and hide the real table of that name from later calls.`,
       'forbidden_statement',
       'create a regular table (and drop it when done), or use a WITH clause / subquery within one statement.',
       location,
+    );
+  }
+}
+
+/**
+ * With a schema allow-list: names of other kinds that the tree spells out (type names, operators, collations)
+ * and constants cast to reg* types ('other.t'::regclass), in any statement.
+ */
+function checkNamedObjects(key: string, value: Record<string, unknown>, ctx: CheckContext, location: number | undefined): void {
+  const { options, sql } = ctx;
+  // A type name: {TypeName: {...}} or bare ({names, typemod}) under typeName, argType, returnType, ...
+  if (key === 'TypeName' || (Array.isArray(value.names) && 'typemod' in value)) {
+    const names = strings(value.names);
+    // %TYPE names a column: [schema.]table.column%TYPE.
+    const schemaAt = value.pct_type ? names.length - 3 : names.length - 2;
+    if (schemaAt >= 0) checkSchema(names[schemaAt]!, options, `type ${names.join('.')}`, location, sql);
+  }
+  if (key === 'A_Expr' || key === 'SortBy') {
+    // OPERATOR(other.+), ORDER BY x USING other.<
+    const names = strings(key === 'A_Expr' ? value.name : value.useOp);
+    if (names.length > 1) checkSchema(names[names.length - 2]!, options, `operator ${names.join('.')}`, location, sql);
+  }
+  if (key === 'RangeTableSample') {
+    // TABLESAMPLE other.method(10): the method is a function.
+    const names = strings(value.method);
+    if (names.length > 1) checkSchema(names[names.length - 2]!, options, `table sample method ${names.join('.')}`, location, sql);
+  }
+  if (key === 'CollateClause') {
+    const names = strings(value.collname);
+    if (names.length > 1) checkSchema(names[names.length - 2]!, options, `collation ${names.join('.')}`, location, sql);
+  }
+  if (key === 'TypeCast') {
+    const typeName = (value.typeName ?? {}) as { names?: unknown };
+    const names = strings(typeName.names).map((n) => n.toLowerCase());
+    const regType = names[names.length - 1];
+    const text = constantText(value.arg);
+    if (regType && REG_TYPES.has(regType) && (names.length === 1 || names[0] === 'pg_catalog') && text !== undefined) {
+      // Point at the constant, not at the `::`.
+      const start = firstLocation(value);
+      checkNameConstant(text, regType, ctx, `'${text}'::${regType}`, start === undefined ? location : charPosition(sql, start), false);
+    }
+  }
+}
+
+/** nextval('other.seq'), setval(...), to_regclass('other.t'), ...: the relation is named by a value. */
+function checkRelationArgument(name: string, args: unknown, ctx: CheckContext, at: string, location: number | undefined): void {
+  const first = Array.isArray(args) ? args[0] : undefined;
+  if (first === undefined) return;
+  if (REG_TYPES.has(name)) {
+    // regclass('other.t') is a cast written as a call.
+    const text = constantText(first);
+    if (text !== undefined) checkNameConstant(text, name, ctx, `${name}('${text}')`, location, false);
+    return;
+  }
+  const writes = RELATION_ARGUMENT_FUNCTIONS.get(name);
+  if (writes === undefined) return;
+  const text = relationText(first);
+  if (text === undefined) {
+    if (!writes) return;
+    throw new GuardError(
+      `refused: ${name}${at} changes the relation its argument names, and with --schema that name must be a constant the server can check (it could be a sequence or index in another schema).`,
+      'schema_not_allowed',
+      `name it as text, e.g. ${name}('${ctx.options.schemas![0]}.my_sequence'${name === 'setval' ? ', 42' : ''}) or ${name}(pg_get_serial_sequence('${ctx.options.schemas![0]}.my_table', 'id')...).`,
+      location,
+    );
+  }
+  const kind = name.startsWith('to_reg') ? name.slice(3) : 'regclass';
+  checkNameConstant(text, kind, ctx, `${name}('${text}')`, location, writes);
+}
+
+/**
+ * A name given as text to a reg* input: [schema.]name, quoted or not, possibly followed by arguments or
+ * array brackets. With `writes`, the schema must be an allowed one (not a catalog) and a bare OID is refused.
+ */
+function checkNameConstant(text: string, regType: string, ctx: CheckContext, what: string, location: number | undefined, writes: boolean): void {
+  const { options, sql } = ctx;
+  const schemas = options.schemas!;
+  const parts = nameParts(text);
+  if (!parts) {
+    throw new GuardError(
+      `refused: ${what}${location ? ` ${describePosition(sql, location)}` : ''} is a name the server cannot read safely; with --schema every name is checked against ${schemas.join(', ')}.`,
+      'schema_not_allowed',
+      'write it plainly as schema.name, with double quotes only around a name part that needs them.',
+      location,
+    );
+  }
+  const at = location ? ` ${describePosition(sql, location)}` : '';
+  const schema = regType === 'regnamespace' ? (parts.length === 1 ? parts[0] : undefined) : parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  if (schema !== undefined && !schemas.includes(schema) && (writes || !ALWAYS_ALLOWED_SCHEMAS.has(schema))) {
+    throw new GuardError(
+      `refused: ${what}${at} names ${regType === 'regnamespace' ? 'the schema' : 'an object in schema'} ${schema}, outside the schemas this server may use (${schemas.join(', ')})${writes ? '; statements run by this server change only objects in those schemas' : ''}.`,
+      'schema_not_allowed',
+      writes ? `use sequences and indexes in ${schemas.join(', ')} (list_tables and describe_table show them).` : `name objects in ${schemas.join(', ')} (or the catalogs); list_tables shows them.`,
+      location,
+    );
+  }
+  // A bare number is read as an object id (any relation of any schema): fine for metadata, not for a change.
+  if (writes && /^\s*\d+\s*$/.test(text)) {
+    throw new GuardError(
+      `refused: ${what}${at} is an object id, which could belong to any schema.`,
+      'schema_not_allowed',
+      `name it instead, e.g. '${schemas[0]}.my_sequence'.`,
+      location,
+    );
+  }
+}
+
+/** The text of a string constant, also through casts ('app.seq'::text, 'app.seq'::regclass). */
+function constantText(node: unknown): string | undefined {
+  const value = node as { A_Const?: { sval?: { sval?: string } }; TypeCast?: { arg?: unknown } } | undefined;
+  if (typeof value?.A_Const?.sval?.sval === 'string') return value.A_Const.sval.sval;
+  if (value?.TypeCast) return constantText(value.TypeCast.arg);
+  return undefined;
+}
+
+/**
+ * The relation a function argument names, as text: a constant, or pg_get_serial_sequence('schema.table', ...),
+ * whose sequence is always in the table's own schema (PostgreSQL requires it of owned and identity sequences).
+ */
+function relationText(node: unknown): string | undefined {
+  const call = (node as { FuncCall?: { funcname?: unknown; args?: unknown[] } } | undefined)?.FuncCall;
+  if (call) {
+    const parts = strings(call.funcname);
+    const fn = parts[parts.length - 1];
+    if (fn === 'pg_get_serial_sequence' && (parts.length === 1 || parts[0] === 'pg_catalog')) return constantText(call.args?.[0]);
+    return undefined;
+  }
+  return constantText(node);
+}
+
+/**
+ * The dotted name at the start of a reg* input ('other.t', '"Other".t', 'app.f(int)', 'app.+'), split as
+ * PostgreSQL splits it: unquoted parts folded to lower case, quoted ones kept. Undefined when a dot is left
+ * that was not read as a separator (U&"..." escapes, stray quotes): the caller refuses rather than guess.
+ */
+export function nameParts(text: string): string[] | undefined {
+  const parts: string[] = [];
+  let i = 0;
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i]!)) i += 1;
+  };
+  skipSpace();
+  for (;;) {
+    if (text[i] === '"') {
+      let part = '';
+      i += 1;
+      for (;;) {
+        if (i >= text.length) return undefined;
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            part += '"';
+            i += 2;
+            continue;
+          }
+          i += 1;
+          break;
+        }
+        part += text[i];
+        i += 1;
+      }
+      parts.push(part);
+    } else {
+      const unquoted = /^[^\s."()[\],]+/.exec(text.slice(i))?.[0];
+      if (!unquoted) break;
+      parts.push(unquoted.replace(/[A-Z]+/g, (c) => c.toLowerCase()));
+      i += unquoted.length;
+    }
+    skipSpace();
+    if (text[i] !== '.') break;
+    i += 1;
+    skipSpace();
+  }
+  const rest = text.slice(i);
+  const argsAt = rest.indexOf('(');
+  if ((argsAt < 0 ? rest : rest.slice(0, argsAt)).includes('.')) return undefined;
+  return parts;
+}
+
+/** CREATE SEQUENCE ... OWNED BY, and identity columns' SEQUENCE NAME: relations named in options. */
+function checkSequenceOption(value: Record<string, unknown>, ctx: CheckContext): void {
+  const names = strings(value.arg);
+  const schemas = ctx.options.schemas!;
+  let schema: string | undefined;
+  if (value.defname === 'sequence_name' && names.length >= 2) schema = names[names.length - 2];
+  if (value.defname === 'owned_by' && names.length >= 3) schema = names[names.length - 3];
+  if (schema !== undefined && !schemas.includes(schema)) {
+    throw new GuardError(
+      `refused: ${value.defname === 'owned_by' ? 'OWNED BY' : 'SEQUENCE NAME'} ${names.join('.')} is outside the schemas this server may use (${schemas.join(', ')}).`,
+      'schema_not_allowed',
+      `use tables and sequences in ${schemas.join(', ')}.`,
     );
   }
 }
@@ -361,17 +700,4 @@ function commandName(kind: string, node: unknown): string {
     .replace(/Stmt$/, '')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toUpperCase();
-}
-
-/** Tree locations are 0-based byte offsets (error positions are characters already); messages use 1-based characters. */
-function charPosition(sql: string, byteOffset: number): number {
-  return Buffer.from(sql, 'utf8').subarray(0, byteOffset).toString('utf8').length + 1;
-}
-
-/** "at character 12 (line 1, column 12)": PostgreSQL counts characters from 1. */
-export function describePosition(sql: string, position: number): string {
-  const before = sql.slice(0, Math.max(0, position - 1));
-  const line = before.split('\n').length;
-  const column = position - (before.lastIndexOf('\n') + 1);
-  return `at character ${position} (line ${line}, column ${column})`;
 }

@@ -10,7 +10,7 @@
  * it runs; VACUUM is refused earlier, by the guard.)
  */
 import type { PostgresDeps } from '../deps.js';
-import { checkStatement, type CheckedStatement } from '../lib/guard.js';
+import { checkStatement, checkTargetLookups, type CheckedStatement } from '../lib/guard.js';
 import { withDbErrors } from './shared.js';
 
 const MAX_SHOWN_SQL = 400;
@@ -46,7 +46,14 @@ export async function executePreview(deps: PostgresDeps, sql: string, signal: Ab
         return `${head}\nNot dry-run: ${reason} cannot run inside a transaction block, and this server runs every statement in one, so PostgreSQL will most likely refuse it.`;
       }
       // drain: every RETURNING row is read so the count is exact; none is kept for the question.
-      const dry = await db.transaction('write', (session) => session.cursor(sql, { maxRows: 1, maxBytes: settings.maxBytes, signal, drain: true }), { signal, sql, commit: false });
+      const dry = await db.transaction(
+        'write',
+        async (session) => {
+          await checkTargetLookups(session, checked.lookups, settings.schemas);
+          return session.cursor(sql, { maxRows: 1, maxBytes: settings.maxBytes, signal, drain: true });
+        },
+        { signal, sql, commit: false },
+      );
       const command = dry.command ?? checked.command;
       if (dry.rowCount === null) {
         return `${head}\nA dry run just now (BEGIN, run, ROLLBACK) succeeded: ${command} (it changes the schema or a setting; PostgreSQL reports no row count for it).`;

@@ -1,6 +1,6 @@
 import { continuationHint, defineTool, z } from '@portico/protocol';
 import type { PostgresDeps } from '../deps.js';
-import { checkStatement } from '../lib/guard.js';
+import { checkStatement, checkTargetLookups } from '../lib/guard.js';
 import { executePreview } from './execute-preview.js';
 import { columnSchema, cutCellsNote, rowsAsJson, rowsSchema, withDbErrors } from './shared.js';
 
@@ -34,11 +34,15 @@ export const execute = defineTool({
     const result = await withDbErrors(
       deps,
       async () => {
-        await checkStatement(sql, 'write', { schemas: settings.schemas });
+        const checked = await checkStatement(sql, 'write', { schemas: settings.schemas });
         return db.transaction(
           'write',
-          // Every RETURNING row is read so the affected-row count is exact; only the first max-rows are kept.
-          (session) => session.cursor(sql, { maxRows: settings.maxRows, maxBytes: settings.maxBytes, signal, drain: true }),
+          async (session) => {
+            // With --schema: unqualified names of what the statement changes must not be found in pg_catalog first.
+            await checkTargetLookups(session, checked.lookups, settings.schemas);
+            // Every RETURNING row is read so the affected-row count is exact; only the first max-rows are kept.
+            return session.cursor(sql, { maxRows: settings.maxRows, maxBytes: settings.maxBytes, signal, drain: true });
+          },
           { signal, sql, commit: !dryRun },
         );
       },
