@@ -118,6 +118,26 @@ describe('stdio', () => {
     await c.close();
   });
 
+  it("reads no file outside through the repository's config: an include is refused, a mailmap ignored", async () => {
+    const allowed = join(sb.dir.path, 'e2e-config-allowed');
+    const secret = join(sb.dir.path, 'e2e-config-secret.cfg');
+    writeFileSync(secret, '[remote "leak"]\n\turl = https://intranet.example/private.git\n');
+    writeFileSync(join(sb.dir.path, 'e2e-config-mailmap'), 'Name From Outside <test@portico.invalid>\n');
+    const including = sb.repo('e2e-config-allowed/including', { 'a.txt': 'a\n' });
+    sb.git(including, ['config', 'include.path', '../../../e2e-config-secret.cfg']);
+    const mailmapped = sb.repo('e2e-config-allowed/mailmapped', { 'a.txt': 'a\n' });
+    sb.git(mailmapped, ['config', 'mailmap.file', join(sb.dir.path, 'e2e-config-mailmap')]);
+    const c = await connectStdio({ bin, args: [allowed], env });
+    const refused = await c.callTool('git_remote_list', { repo_path: including });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/includes a config file outside the allowed directories/);
+    expect(textOf(refused)).not.toMatch(/intranet|e2e-config-secret/);
+    const blamed = await c.callTool('git_blame', { repo_path: mailmapped, path: 'a.txt' });
+    expect(textOf(blamed)).toContain('Portico Test');
+    expect(textOf(blamed)).not.toContain('From Outside');
+    await c.close();
+  });
+
   it('a missing repository directory is a configuration error: one line, exit 2', () => {
     const r = spawnSync(process.execPath, [bin, join(sb.dir.path, 'missing')], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', input: '' });
     expect(r.status).toBe(2);

@@ -8,18 +8,22 @@
  *  - the work tree's top level is that allowed directory itself or inside it (so a `core.worktree` setting
  *    cannot point git at another place), and the git directory, the common git directory of a linked
  *    worktree, every object alternate and every symbolic link inside them resolve inside the allowed
- *    directories too (git-data.ts).
+ *    directories too (git-data.ts);
+ *  - the repository's config includes no file outside the allowed directories, checked before git reads it
+ *    (config-guard.ts; path-valued keys that lead outside are overridden instead, see repo.ts).
  * File arguments are checked lexically against the top level (paths.ts) and then through the sandbox with
  * symlinks followed, and must stay inside the repository.
  */
+import { realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isPathInside, type PathSandbox, sandboxForRequest, ToolError } from '@portico/protocol';
+import { findIncludeEscape, guessGitDirs, type GuessedRepository, UncheckableConfig } from './config-guard.js';
 import { RepoError } from './errors.js';
 import { findGitDataEscape, UncheckableGitData } from './git-data.js';
 import type { GitPolicy } from './hardening.js';
 import { repoPath } from './paths.js';
-import { locateRepository, Repo } from './repo.js';
+import { locateRepository, Repo, type RepoOptions } from './repo.js';
 
 export const LIST_REPOSITORIES_HINT = 'call git_list_repositories to see the repositories this server may use';
 
@@ -62,6 +66,9 @@ export async function openRepository(settings: AccessSettings, ctx: AccessContex
   }
   const options = { policy: settings.policy, signal: ctx.signal, baseEnv: settings.baseEnv };
   const root = resolved.root.path;
+  const allowed = (real: string) => sandbox.rootOf(real) !== undefined;
+  // git reads the config, includes and all, from its first step (finding the repository) on.
+  if (await includesLeaveBeforeGit(resolved.path, root, allowed, options, input)) throw includeRefusal(input);
   const located = await locateRepository(resolved.path, dirname(root) === root ? undefined : dirname(root), options);
   const [top, gitDir, commonDir] = await Promise.all([realpath(located.top), realpath(located.gitDir), realpath(located.commonDir)]);
   if (!isPathInside(root, top)) {
@@ -72,7 +79,53 @@ export async function openRepository(settings: AccessSettings, ctx: AccessContex
     });
   }
   checkGitData(input, sandbox, gitDir, commonDir);
-  return { repo: new Repo({ top, gitDir, commonDir }, options), sandbox };
+  // Again on what git answered (the guess above read the same files when it was right: no git process then).
+  if (await includesLeave(input, gitDir, commonDir, allowed, options)) throw includeRefusal(input);
+  return { repo: new Repo({ top, gitDir, commonDir }, { ...options, isAllowed: allowed }), sandbox };
+}
+
+/**
+ * Whether the repository git will find from `dir` (not above `root`) includes config from outside the
+ * allowed directories, told from its files before any git process runs in it (config-guard.ts). Returns the
+ * repository when it does. A repository whose git directory is outside is left to the checks after
+ * discovery, which refuse it without this.
+ */
+export async function includesLeaveBeforeGit(dir: string, root: string, allowed: (real: string) => boolean, options: RepoOptions, input = dir): Promise<GuessedRepository | undefined> {
+  const guess = guessGitDirs(dir, root);
+  if (!guess) return undefined;
+  let gitDir: string;
+  let commonDir: string;
+  try {
+    gitDir = realpathSync.native(guess.gitDir);
+    commonDir = guess.commonDir === guess.gitDir ? gitDir : realpathSync.native(guess.commonDir);
+  } catch {
+    return undefined;
+  }
+  if (!allowed(gitDir) || !allowed(commonDir)) return undefined;
+  return (await includesLeave(input, gitDir, commonDir, allowed, options)) ? guess : undefined;
+}
+
+async function includesLeave(input: string, gitDir: string, commonDir: string, allowed: (real: string) => boolean, options: RepoOptions): Promise<boolean> {
+  try {
+    return await findIncludeEscape(gitDir, commonDir, allowed, options);
+  } catch (error) {
+    if (!(error instanceof UncheckableConfig)) throw error;
+    throw new ToolError(`repo_path "${input}" is a repository whose config includes could not be checked (${error.message}); it was refused.`, {
+      code: 'outside_sandbox',
+      hint: 'remove the include.path / includeIf.*.path entries from the repository\'s .git/config, or replace the repository with a fresh clone.',
+    });
+  }
+}
+
+/** The outside file is not named: the model learns only that there is one. */
+function includeRefusal(input: string): ToolError {
+  return new ToolError(
+    `repo_path "${input}" is a repository whose config includes a config file outside the allowed directories (an include.path or includeIf.<condition>.path entry, in .git/config or in a file it includes); it was refused: git would read that file.`,
+    {
+      code: 'outside_sandbox',
+      hint: 'the operator can remove that entry from the repository\'s config (`git config --local --get-regexp "^include"` in the repository lists them), move the included file into the repository, or allow the folder it is in as well.',
+    },
+  );
 }
 
 /**

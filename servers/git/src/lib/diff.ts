@@ -5,8 +5,13 @@
  */
 import type { Repo } from './repo.js';
 
-/** Options every diff-producing command gets. */
-export const SAFE_DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv'];
+/**
+ * Options every diff-producing command gets. `--ignore-submodules=dirty` (as git_status has): to tell whether
+ * a checked-out submodule has local changes, git would start another git inside it, under the submodule's
+ * own config (its includes, excludes and attributes files, its filter drivers), none of which is checked.
+ * Submodule commits that differ are still shown.
+ */
+export const SAFE_DIFF_ARGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--ignore-submodules=dirty'];
 
 export interface DiffSpec {
   /** `unstaged` = working tree vs index; `staged` = index vs HEAD; `commits` = between two commits or one commit and the working tree. */

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseScopedEntries, PATH_KEYS, pathOverrides } from './config-guard.js';
 import { RepoError } from './errors.js';
 import { DRIVER_KEY_PATTERN, driverOverrides, type GitMode, type GitPolicy } from './hardening.js';
 import { GitCommandError, type GitResult, runGit } from './git-runner.js';
@@ -28,12 +29,20 @@ export interface RepoOptions {
   policy: GitPolicy;
   signal?: AbortSignal | undefined;
   baseEnv?: NodeJS.ProcessEnv | undefined;
+  /**
+   * Whether a real path is inside the allowed directories. Path-valued keys of the repository's config that
+   * lead elsewhere are overridden (config-guard.ts); without it (lib tests) none is.
+   */
+  isAllowed?: ((realPath: string) => boolean) | undefined;
 }
+
+/** The config keys read once per Repo: the repository's drivers, and the path-valued keys config-guard.ts checks. */
+const SCANNED_KEYS = `^(${DRIVER_KEY_PATTERN.slice(1, -1)}|${PATH_KEYS.map((k) => k.replace(/\./g, '\\.')).join('|')})$`;
 
 export type InProgress = 'merge' | 'rebase' | 'cherry-pick' | 'revert' | 'bisect' | null;
 
 export class Repo {
-  private drivers: Promise<string[]> | undefined;
+  private scanned: Promise<{ drivers: string[]; paths: Array<[string, string]> }> | undefined;
 
   constructor(
     readonly location: RepoLocation,
@@ -63,7 +72,7 @@ export class Repo {
   }
 
   private async run(mode: GitMode, args: readonly string[], options: RunOptions): Promise<GitResult> {
-    const envConfig = driverOverrides(await this.driverKeys(), mode, this.options.policy);
+    const envConfig = await this.configOverrides(mode);
     return runGit({
       cwd: this.location.top,
       args,
@@ -77,20 +86,31 @@ export class Repo {
   }
 
   /**
-   * The repository's filter and merge driver keys (from every config file git reads, includes expanded),
-   * so that each can be overridden. `git config` itself never runs a driver.
+   * Command-line config for this repository, through GIT_CONFIG_COUNT: harmless values for its filter and
+   * merge drivers (hardening.ts), and the operator's value for each path-valued key it points outside the
+   * allowed directories (config-guard.ts). One `git config` per Repo reads every config file git reads,
+   * includes expanded (access.ts has already checked where they lead); `git config` never runs a driver.
    */
-  private driverKeys(): Promise<string[]> {
-    this.drivers ??= runGit({
+  private async configOverrides(mode: GitMode): Promise<Array<[string, string]>> {
+    const { drivers, paths } = await (this.scanned ??= this.scanConfig());
+    return [...driverOverrides(drivers, mode, this.options.policy), ...paths];
+  }
+
+  private async scanConfig(): Promise<{ drivers: string[]; paths: Array<[string, string]> }> {
+    const r = await runGit({
       cwd: this.location.top,
-      args: ['config', '--null', '--name-only', '--get-regexp', DRIVER_KEY_PATTERN],
+      args: ['config', '--null', '--show-scope', '--get-regexp', SCANNED_KEYS],
       mode: 'read',
       policy: this.options.policy,
       signal: this.options.signal,
       okExitCodes: [0, 1],
       ...(this.options.baseEnv ? { baseEnv: this.options.baseEnv } : {}),
-    }).then((r) => r.stdout.toString('utf8').split('\0').filter(Boolean));
-    return this.drivers;
+    });
+    const entries = parseScopedEntries(r.stdout);
+    const drivers = entries.filter((e) => e.key.startsWith('filter.') || e.key.startsWith('merge.')).map((e) => e.key);
+    const isAllowed = this.options.isAllowed;
+    const paths = isAllowed ? pathOverrides(entries, this.location.top, isAllowed, this.options.baseEnv ?? process.env) : [];
+    return { drivers, paths };
   }
 
   /** True when HEAD points at a branch with no commits yet (a fresh `git init`). */

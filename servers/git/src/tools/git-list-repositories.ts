@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { defineTool, type ToolContext, z } from '@portico/protocol';
-import { requestSandbox } from '../lib/access.js';
+import { includesLeaveBeforeGit, requestSandbox } from '../lib/access.js';
 import { locateRepository } from '../lib/repo.js';
 import type { GitDeps } from '../deps.js';
 import { toToolError } from './shared.js';
@@ -27,11 +27,19 @@ export const gitListRepositories = defineTool({
     try {
       const sandbox = await requestSandbox(ctx.deps.access, { clientRoots: () => ctx.clientRoots(), signal: ctx.signal });
       const repositories = [];
+      const options = { policy: ctx.deps.access.policy, signal: ctx.signal, baseEnv: ctx.deps.access.baseEnv };
+      const allowed = (real: string) => sandbox.rootOf(real) !== undefined;
       for (const root of sandbox.roots) {
         let isRepo = false;
         try {
-          const loc = await locateRepository(root.path, dirname(root.path) === root.path ? undefined : dirname(root.path), { policy: ctx.deps.access.policy, signal: ctx.signal, baseEnv: ctx.deps.access.baseEnv });
-          isRepo = loc.top === root.path;
+          // No git process in a repository whose config includes a file outside: the tools refuse it and say why.
+          const refused = await includesLeaveBeforeGit(root.path, root.path, allowed, options);
+          if (refused) {
+            isRepo = refused.top === root.path;
+          } else {
+            const loc = await locateRepository(root.path, dirname(root.path) === root.path ? undefined : dirname(root.path), options);
+            isRepo = loc.top === root.path;
+          }
         } catch {
           isRepo = false;
         }
