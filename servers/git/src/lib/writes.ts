@@ -157,6 +157,7 @@ export async function stashList(repo: Repo): Promise<StashEntry[]> {
 
 export async function stashPush(repo: Repo, options: { message?: string | undefined; includeUntracked: boolean; paths?: string[] | undefined }): Promise<StashEntry | null> {
   if (await repo.isUnborn()) throw new RepoError('empty_repository', 'cannot stash: the repository has no commits yet.', 'create a first commit with git_add and git_commit.');
+  if (!repo.policy.allowHooks) await refuseCheckedOutSubmodules(repo);
   const before = (await stashList(repo))[0]?.commit;
   const args = ['stash', 'push', '--quiet'];
   if (options.includeUntracked) args.push('--include-untracked');
@@ -177,6 +178,29 @@ export async function stashPush(repo: Repo, options: { message?: string | undefi
   }
   const top = (await stashList(repo))[0];
   return top && top.commit !== before ? top : null;
+}
+
+/**
+ * `git stash push` looks for changes inside every checked-out submodule by starting another git there, under
+ * the submodule's own config (its filter drivers, includes, excludes and attributes files), and git has no
+ * option to stop it. None of that config is checked, so without --allow-hooks (which trusts the repositories'
+ * own programs) a repository with a checked-out submodule is not stashed. The index lists submodules as
+ * gitlinks (mode 160000); one is checked out when its folder has a .git.
+ */
+async function refuseCheckedOutSubmodules(repo: Repo): Promise<void> {
+  const staged = await repo.read(['ls-files', '--stage', '-z']);
+  const checkedOut: string[] = [];
+  for (const entry of staged.stdout.toString('utf8').split('\0')) {
+    if (!entry.startsWith('160000 ')) continue;
+    const path = entry.slice(entry.indexOf('\t') + 1);
+    if (existsSync(join(repo.location.top, path, '.git'))) checkedOut.push(path);
+  }
+  if (checkedOut.length === 0) return;
+  throw new RepoError(
+    'untrusted_submodule',
+    `cannot stash: this repository has ${checkedOut.length === 1 ? 'a checked-out submodule' : 'checked-out submodules'} (${checkedOut.slice(0, 5).join(', ')}${checkedOut.length > 5 ? ', ...' : ''}); git stash would run git inside ${checkedOut.length === 1 ? 'it' : 'them'} under ${checkedOut.length === 1 ? 'its' : 'their'} own configuration (filter programs, files it names), which this server does not check.`,
+    'keep the changes with git_commit on a branch (git_create_branch, git_checkout), or undo them with git_restore; the operator can start the server with --allow-hooks to trust the repositories\' own programs.',
+  );
 }
 
 export async function stashPop(repo: Repo, index: number): Promise<void> {

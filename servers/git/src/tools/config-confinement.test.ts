@@ -195,6 +195,11 @@ describe('submodules', () => {
     expect(markers(markerDir)).toEqual([]);
     // Changes inside the submodule are not looked for; a.txt and b.txt are.
     expect(diff.s.files.map((f) => f.path)).toEqual(['a.txt', 'b.txt']);
+    // git stash push would start git inside the submodule (its clean filter ran here before): refused, nothing stashed.
+    const stash = await fails(c, 'git_stash', { repo_path: sup, action: 'push' });
+    expect(stash).toMatch(/cannot stash: this repository has a checked-out submodule \(sub\).*--allow-hooks/s);
+    expect(markers(markerDir)).toEqual([]);
+    expect(sb.git(sup, ['stash', 'list']).trim()).toBe('');
     await c.close();
   });
 });
