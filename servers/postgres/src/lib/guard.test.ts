@@ -123,6 +123,22 @@ describe('checkStatement: writes and explain', () => {
       expect(error.message).toMatch(/pooled connection/);
     }
     await expect(checkStatement('CREATE UNLOGGED TABLE u (a int)', 'write')).resolves.toBeTruthy();
+    // Other objects in pg_temp too (types, domains, functions, operators): a temp type named like a real one
+    // would be found first on that connection.
+    for (const sql of [
+      'CREATE DOMAIN pg_temp.email AS text',
+      "CREATE TYPE pg_temp.mood AS ENUM ('ok')",
+      'CREATE TYPE pg_temp.span AS RANGE (subtype = int4)',
+      "CREATE FUNCTION pg_temp.f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+      'CREATE OPERATOR pg_temp.=== (leftarg = int, rightarg = int, function = int4eq)',
+      'CREATE AGGREGATE pg_temp.mysum (int) (sfunc = int4pl, stype = int)',
+      'CREATE TYPE pg_temp_3.pair AS (a int, b int)',
+    ]) {
+      const error = await refusal(sql, 'write');
+      expect(error.code, sql).toBe('forbidden_statement');
+      expect(error.message).toMatch(/pooled connection/);
+    }
+    await expect(checkStatement("CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%')", 'write')).resolves.toBeTruthy();
   });
 
   it('still refuses escapes in write mode', async () => {

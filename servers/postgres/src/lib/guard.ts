@@ -409,6 +409,7 @@ function checkNode(key: string, value: Record<string, unknown>, ctx: CheckContex
       checkFunctionName(name, `${name} (called in attribute notation on an expression)`, mode, options, where ? ` ${describePosition(sql, where)}` : '', where);
     }
   }
+  if (mode === 'write' && Array.isArray(value)) checkTempSchemaName(value, ctx);
   if (options.schemas) checkNamedObjects(key, value, ctx, location);
   if (ctx.scoped && CASCADE_NODES.has(key) && value.behavior === 'DROP_CASCADE') {
     throw new GuardError(
@@ -471,6 +472,25 @@ function checkRangeVar(value: Record<string, unknown>, ctx: CheckContext, at: st
       location,
     );
   }
+}
+
+/**
+ * A qualified name list (a type, domain, function, operator, aggregate, ... name) in pg_temp: like temporary
+ * tables (checkRangeVar), such objects belong to the session, i.e. to one pooled connection, and a temp type
+ * or function named like a real one would be found first by later calls on that connection.
+ */
+function checkTempSchemaName(list: unknown[], ctx: CheckContext): void {
+  if (list.length < 2) return;
+  const first = (list[0] as { String?: { sval?: unknown } } | undefined)?.String?.sval;
+  if (typeof first !== 'string' || !/^pg_temp/i.test(first)) return;
+  if (!list.every((item) => typeof (item as { String?: { sval?: unknown } } | undefined)?.String?.sval === 'string')) return;
+  const name = list.map((item) => (item as { String: { sval: string } }).String.sval).join('.');
+  throw new GuardError(
+    `refused: temporary object ${name}: objects in pg_temp would stay on one pooled connection after this call and hide the real object of that name from later calls.`,
+    'forbidden_statement',
+    'create it in a regular schema (and drop it when done), or keep the logic within one statement.',
+    undefined,
+  );
 }
 
 /**
