@@ -4,6 +4,10 @@
  *  1. Conversion: time and bytes to turn a large HTML page into Markdown (Readability + turndown).
  *  2. Paging: latency of the first fetch (download + convert) against later pages (served from the cache),
  *     through the built bin over stdio, and the same with the cache disabled (--cache-ttl 0).
+ *  3. Large pages over stdio: a wide page (sibling elements, ~2 s of Markdown work per MB) with a ping every
+ *     250 ms during the call: the call's time, its format, and the slowest ping, with the default
+ *     --convert-timeout and with a generous one; and the first large page (which starts the converter thread)
+ *     against the next one.
  * Traffic goes only to a loopback fixture on 127.0.0.2. Figures are printed as a table and as JSON.
  */
 import { fileURLToPath } from 'node:url';
@@ -26,8 +30,19 @@ function largePage(sections) {
   return `<!doctype html><html><head><title>Benchmark page</title></head><body><nav>${'<a href="/nav">nav</a> '.repeat(50)}</nav><article><h1>Benchmark page</h1>${parts.join('\n')}</article><footer>footer</footer></body></html>`;
 }
 
+/** Sibling <div>s up to `bytes`: the shape that costs the conversion the most per byte. */
+function widePage(bytes) {
+  const items = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const item = `<div>item ${i}</div>`;
+    items.push(item);
+    size += item.length;
+  }
+  return `<!doctype html><html><head><title>Wide page</title></head><body>${items.join('')}</body></html>`;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { conversion: [], paging: [] };
+const results = { conversion: [], paging: [], largePages: [] };
 
 // 1. Conversion of large pages.
 for (const sections of [200, 1000, 4000]) {
@@ -79,8 +94,55 @@ for (const [label, extra] of [
 }
 await site.close();
 
+// 3. Large pages over stdio: does the server answer while one converts, and does the call keep its budget?
+const wide = Buffer.from(widePage(Number(process.env.BENCH_WIDE_MB ?? 9.5) * 1024 * 1024));
+const medium = Buffer.from(largePage(1000));
+const wideSite = await startLoopbackServer((req, res) => {
+  const body = req.url.startsWith('/wide') ? wide : medium;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(body.length) });
+  res.end(body);
+}, { host: '127.0.0.2' });
+for (const [label, extra] of [
+  ['wide page, default --convert-timeout (10 s)', []],
+  ['wide page, --convert-timeout 120', ['--convert-timeout', '120']],
+]) {
+  const client = await connectStdio({ bin, args: ['--allow-network', '127.0.0.2/32', '--ignore-robots-txt', ...extra] });
+  const t0 = performance.now();
+  const first = await client.callTool('fetch', { url: `${wideSite.url}/medium-1`, max_length: 100 });
+  const firstLargeMs = performance.now() - t0;
+  const t1 = performance.now();
+  await client.callTool('fetch', { url: `${wideSite.url}/medium-2`, max_length: 100 });
+  const nextLargeMs = performance.now() - t1;
+  const pings = [];
+  let done = false;
+  const t2 = performance.now();
+  const call = client.callTool('fetch', { url: `${wideSite.url}/wide`, max_length: 100 }, { timeout: 300_000 }).finally(() => (done = true));
+  while (!done) {
+    const p0 = performance.now();
+    await client.client.ping({ timeout: 300_000 });
+    pings.push(performance.now() - p0);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const r = await call;
+  results.largePages.push({
+    mode: label,
+    wideBytes: wide.length,
+    callMs: +(performance.now() - t2).toFixed(0),
+    format: r.isError ? 'error' : r.structuredContent.format,
+    pings: pings.length,
+    slowestPingMs: +Math.max(...pings).toFixed(1),
+    first1MbPageMs: +firstLargeMs.toFixed(0),
+    next1MbPageMs: +nextLargeMs.toFixed(0),
+    firstFormat: first.structuredContent.format,
+  });
+  await client.close();
+}
+await wideSite.close();
+
 console.log('\nConversion (HTML -> Markdown, in process):');
 console.table(results.conversion);
 console.log('Paging through the built bin over stdio (5000-character pages):');
 console.table(results.paging);
+console.log('Large pages through the built bin over stdio (a ping every 250 ms during the wide page):');
+console.table(results.largePages);
 console.log(JSON.stringify({ node: process.version, ...results }));

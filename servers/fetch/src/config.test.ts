@@ -8,7 +8,7 @@ describe('fetch settings', () => {
   it('has safe defaults', async () => {
     const { server, common } = await parse([]);
     expect(common.port).toBe(3307);
-    expect(server).toMatchObject({ ignoreRobotsTxt: false, allowNetworks: [], allowHosts: [], denyHosts: [], maxBytes: DEFAULT_MAX_BYTES, timeoutMs: 30_000, cacheTtlMs: 60_000 });
+    expect(server).toMatchObject({ ignoreRobotsTxt: false, allowNetworks: [], allowHosts: [], denyHosts: [], maxBytes: DEFAULT_MAX_BYTES, timeoutMs: 30_000, cacheTtlMs: 60_000, convertTimeoutMs: 10_000 });
     expect(server.proxy).toBeUndefined();
   });
 
@@ -33,6 +33,7 @@ describe('fetch settings', () => {
       [['--allow-host', 'https://x.example'], '--allow-host'],
       [['--max-bytes', '12'], '--max-bytes'],
       [['--timeout', '0'], '--timeout'],
+      [['--convert-timeout', '0'], '--convert-timeout'],
       [['--proxy-url', 'https://proxy.example'], '--proxy-url'],
       [['--user-agent', ''], '--user-agent'],
     ] as const) {

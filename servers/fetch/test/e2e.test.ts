@@ -4,10 +4,11 @@
  * fixtures (127.0.0.1, 127.0.0.3, ::1) must end every test with zero hits.
  */
 import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttp, connectStdio, dropInProblems, startHttpBin, type StdioTestClient, textOf, toolInvariantProblems, type BinProcess } from '@portico/protocol/testing';
-import { endlessBody, type FixtureSite, gzipBomb, html, longArticle, redirect, startInternalSite, startSite } from '../src/test-support/fixtures.js';
+import { endlessBody, type FixtureSite, gzipBomb, html, longArticle, redirect, startInternalSite, startSite, widePage } from '../src/test-support/fixtures.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const MB = 1024 * 1024;
@@ -37,6 +38,7 @@ beforeAll(async () => {
     '/hop-then-internal': redirect('/to-internal'),
     '/loop': redirect('/loop'),
     '/endless': endless.route,
+    '/wide': html(widePage(1.5 * MB)),
     '/bomb': (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
       res.end(bomb);
@@ -125,6 +127,33 @@ describe('stdio', () => {
       expect(textOf(r), path).toMatch(/loopback address/);
     }
     expect(internalHits()).toBe(0);
+  });
+
+  it('answers a ping while a wide page converts, and past --convert-timeout gives its text, labelled "text"', async () => {
+    // The bundled bin finds its converter thread (dist/lib/convert-worker.js) from dist/bin-chunks.
+    const slow = await connectStdio({ bin, args: [...OPEN, '--convert-timeout', '1'] });
+    try {
+      let done = false;
+      const started = performance.now();
+      const call = slow.callTool('fetch', { url: `${pub.url}/wide`, max_length: 100 }).finally(() => (done = true));
+      for (let i = 0; i < 250 && pub.hitsOn('/wide') === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const pingStarted = performance.now();
+      await slow.client.ping();
+      const pingMs = performance.now() - pingStarted;
+      const stillConverting = !done;
+      const r = await call;
+      const callMs = performance.now() - started;
+      // The server used to answer nothing until the conversion (~3 s of Markdown work here) was over.
+      expect(pingMs).toBeLessThan(500);
+      expect(stillConverting).toBe(true);
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ format: 'text', title: 'Wide page' });
+      expect(textOf(r)).toMatch(/took longer than 1 s to convert, so it was not simplified to Markdown: here is its text without formatting\. .*raw: true/);
+      expect(callMs).toBeLessThan(4_000);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('stops a 2 GB body at the 10 MB default cap', async () => {

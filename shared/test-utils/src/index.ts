@@ -3,3 +3,4 @@ export * from './git.js';
 export * from './loopback.js';
 export * from './postgres.js';
 export * from './canaries.js';
+export * from './wait.js';

@@ -91,16 +91,21 @@ describe('deeply nested HTML', () => {
 
   it('is not simplified but turned into text, without a DOM (1,500 levels held the server for 30 s)', async () => {
     const out = await convertBody(Buffer.from(deep(1500)), 'text/html', 'https://x.example/', false);
-    expect(out.format).toBe('markdown');
+    // Labelled for what it is: text, not Markdown (it said "markdown"), with why and what to do.
+    expect(out.format).toBe('text');
+    expect(out.htmlAsText).toBe(true);
     expect(out.content).toBe('deep text & more');
     expect(out.title).toBe('Deep');
-    expect(out.note).toMatch(/nests elements 1502 levels deep.*not simplified/);
+    expect(out.note).toMatch(/nests elements 1502 levels deep.*not simplified to Markdown/);
+    expect(out.note).toContain('raw: true');
   });
 
   it('a page within the limits is still simplified', async () => {
     const out = await convertBody(Buffer.from(deep(20)), 'text/html', 'https://x.example/', false);
+    expect(out.format).toBe('markdown');
     expect(out.content).toBe('deep text & more');
     expect(out.note).toBeUndefined();
+    expect(out.htmlAsText).toBeUndefined();
   });
 
   it('measures nesting the way the parser builds it', () => {

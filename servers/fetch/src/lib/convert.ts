@@ -8,6 +8,7 @@ import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { decodeBody, parseContentType } from './charset.js';
+import { PLAIN_TEXT_ADVICE } from './convert-messages.js';
 import { FetchError } from './errors.js';
 
 export type ContentFormat = 'markdown' | 'html' | 'json' | 'text' | 'pdf-text';
@@ -20,6 +21,40 @@ export interface ConvertedContent {
   contentType: string;
   /** Set when the body was not simplified, e.g. raw content of a type that has no Markdown form. */
   note?: string;
+  /** An HTML page given as its text without formatting (format "text"), not its raw content: `note` says why. */
+  htmlAsText?: true;
+}
+
+/**
+ * An HTML page as the model gets it: Markdown, or (when the page could not be simplified: too deeply nested,
+ * or too slow to convert) its text without formatting, labelled "text", with a note that says why and what to do.
+ */
+export interface HtmlConversion {
+  format: 'markdown' | 'text';
+  content: string;
+  title?: string;
+  note?: string;
+}
+
+/**
+ * Turns a decoded HTML page into what the model reads. convertBody converts on the calling thread unless
+ * given one of these; the fetcher passes one that converts large pages in a worker thread under a deadline
+ * (html-converter.ts).
+ */
+export type HtmlConverter = (html: string, pageUrl: string) => Promise<HtmlConversion>;
+
+export interface ConvertOptions {
+  html?: HtmlConverter;
+}
+
+/** A page returned as its text without formatting, with the reason (a sentence fragment) and what to do. */
+export function plainTextConversion(text: string, title: string | undefined, why: string): HtmlConversion {
+  return {
+    format: 'text',
+    content: text,
+    ...(title ? { title } : {}),
+    note: `The page ${why}, so it was not simplified to Markdown: here is its text without formatting. ${PLAIN_TEXT_ADVICE}`,
+  };
 }
 
 type Kind = 'html' | 'json' | 'text' | 'pdf';
@@ -67,7 +102,7 @@ function looksLikeText(body: Uint8Array): boolean {
   return replacements <= decoded.length / 100;
 }
 
-export async function convertBody(body: Buffer, contentTypeHeader: string | undefined, pageUrl: string, raw: boolean): Promise<ConvertedContent> {
+export async function convertBody(body: Buffer, contentTypeHeader: string | undefined, pageUrl: string, raw: boolean, options: ConvertOptions = {}): Promise<ConvertedContent> {
   const media = parseContentType(contentTypeHeader);
   const contentType = contentTypeHeader?.trim() || '(none)';
   const kind = kindOf(media.essence, body);
@@ -80,8 +115,8 @@ export async function convertBody(body: Buffer, contentTypeHeader: string | unde
     case 'html': {
       const { text } = decodeBody(body, media.charset, true);
       if (raw) return { format: 'html', content: text, contentType };
-      const { markdown, title, note } = htmlToMarkdown(text, pageUrl);
-      return { format: 'markdown', content: markdown, contentType, ...(title ? { title } : {}), ...(note ? { note } : {}) };
+      const { format, content, title, note } = options.html ? await options.html(text, pageUrl) : htmlToMarkdown(text, pageUrl);
+      return { format, content, contentType, ...(title ? { title } : {}), ...(note ? { note } : {}), ...(format === 'text' ? { htmlAsText: true as const } : {}) };
     }
     case 'json': {
       const { text } = decodeBody(body, media.charset, false);
@@ -163,20 +198,17 @@ function absolutiseLinks(document: LinkedDocument, pageUrl: string): void {
  * - maxDepth: the deepest nesting of elements (a single chain of 128 costs Readability ~10 ms);
  * - maxWeight: the sum over elements of their depth, which bounds many such chains (360 chains 127 deep,
  *   weight 2.9 million, took 4.7 s). Wide, shallow pages stay under it up to about 10 MB and cost about
- *   2 s per MB, as before; only a worker thread that the deadline could stop would bound those too.
+ *   2 s per MB (30-45 µs per element, linearly); the fetcher converts those in a thread under a deadline
+ *   (html-converter.ts), so they hold nothing else up and give plain text when they take too long.
  */
 export const HTML_LIMITS = { maxDepth: 128, maxWeight: 3_000_000 };
 
-export function htmlToMarkdown(html: string, pageUrl: string, limits = HTML_LIMITS): { markdown: string; title?: string; note?: string } {
+export function htmlToMarkdown(html: string, pageUrl: string, limits = HTML_LIMITS): HtmlConversion {
   const shape = measureHtml(html);
   if (shape.maxDepth > limits.maxDepth || shape.weight > limits.maxWeight) {
     const why = shape.maxDepth > limits.maxDepth ? `nests elements ${shape.maxDepth} levels deep (more than ${limits.maxDepth})` : `has too many nested elements to simplify in time`;
     const { text, title } = htmlToPlainText(html);
-    return {
-      markdown: text,
-      ...(title ? { title } : {}),
-      note: `The page ${why}, so it was not simplified: here is its text without formatting.`,
-    };
+    return plainTextConversion(text, title, why);
   }
   const document = parseDocument(html);
   const documentTitle = (document.title ?? '').trim();
@@ -202,7 +234,7 @@ export function htmlToMarkdown(html: string, pageUrl: string, limits = HTML_LIMI
     .turndown(contentHtml)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return { markdown, ...(title ? { title } : {}) };
+  return { format: 'markdown', content: markdown, ...(title ? { title } : {}) };
 }
 
 /** Elements the HTML parser puts in <head> when they come before any content. */

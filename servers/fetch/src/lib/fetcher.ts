@@ -3,8 +3,10 @@
  * the guarded download and the conversion. No MCP types here.
  */
 import type { ContentFormat } from './convert.js';
+import { ConversionPool, type ConversionPoolOptions } from './convert-pool.js';
 import { FetchError } from './errors.js';
 import { type SsrfGuard, parseTargetUrl } from './guard.js';
+import { convertHtml } from './html-converter.js';
 import { type ProxySettings, formatBytes, guardedFetch } from './http-client.js';
 import { PageCache } from './page-cache.js';
 import { RobotsPolicy } from './robots.js';
@@ -29,6 +31,10 @@ export interface FetcherSettings {
   robotsTtlMs: number;
   robotsTimeoutMs: number;
   robotsMaxBytes: number;
+  /** Budget for converting a large HTML page to Markdown in a converter thread (html-converter.ts). */
+  convertTimeoutMs: number;
+  /** Budget for its plain text when the Markdown conversion gave up. */
+  plainTextTimeoutMs: number;
 }
 
 export interface FetchedPage {
@@ -40,6 +46,8 @@ export interface FetchedPage {
   title?: string;
   content: string;
   note?: string;
+  /** An HTML page given as its text without formatting: not "raw content", and `note` says why. */
+  htmlAsText?: true;
   redirects: string[];
   /** Bytes that arrived for the body (after the last redirect). */
   bytes: number;
@@ -49,17 +57,30 @@ export interface PageResult extends FetchedPage {
   fromCache: boolean;
 }
 
+/**
+ * The official server's line before content that is not simplified Markdown (JSON, text, raw HTML). Not for
+ * Markdown, PDF text, or an HTML page given as its text (its note says why it is not Markdown).
+ */
+export function rawContentPrefix(page: Pick<FetchedPage, 'format' | 'contentType' | 'htmlAsText'>): string {
+  if (page.format === 'markdown' || page.format === 'pdf-text' || page.htmlAsText) return '';
+  return `Content type ${page.contentType} cannot be simplified to markdown, but here is the raw content:\n`;
+}
+
 export class PageFetcher {
   readonly robots: RobotsPolicy;
   private readonly cache: PageCache<FetchedPage>;
+  /** The HTML converter threads; none is started until a large page needs one. */
+  readonly converters: ConversionPool;
   /** Number of page downloads started (cache misses), for tests and diagnostics. */
   downloads = 0;
 
   constructor(
     private readonly guard: SsrfGuard,
     readonly settings: FetcherSettings,
+    pool: ConversionPoolOptions = {},
   ) {
     this.cache = new PageCache({ ttlMs: settings.cacheTtlMs, maxEntries: settings.cacheMaxEntries, maxChars: settings.cacheMaxChars });
+    this.converters = new ConversionPool(pool);
     this.robots = new RobotsPolicy({
       ttlMs: settings.robotsTtlMs,
       // No caller's signal: the download is shared by every fetch of the origin waiting on it (robots.ts).
@@ -118,8 +139,19 @@ export class PageFetcher {
     }
     const contentTypeHeader = res.headers['content-type'];
     // Loaded on first use: the DOM, Readability and turndown take a while to load, and startup should not wait.
-    const { convertBody } = await import('./convert.js');
-    const converted = await convertBody(res.body, contentTypeHeader, res.url.href, options.raw);
+    const { convertBody, htmlToMarkdown } = await import('./convert.js');
+    // Large HTML pages are converted in a thread, under their own deadline; a cancelled conversion throws, so
+    // only a whole result (Markdown, or the page's text when Markdown took too long) reaches the cache below.
+    const converted = await convertBody(res.body, contentTypeHeader, res.url.href, options.raw, {
+      html: (html, pageUrl) =>
+        convertHtml(html, pageUrl, {
+          htmlToMarkdown,
+          pool: this.converters,
+          timeoutMs: this.settings.convertTimeoutMs,
+          plainTextTimeoutMs: this.settings.plainTextTimeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+    });
     const page: FetchedPage = {
       requestedUrl: url.href,
       finalUrl: res.url.href,
@@ -131,9 +163,15 @@ export class PageFetcher {
       bytes: res.wireBytes,
       ...(converted.title ? { title: converted.title } : {}),
       ...(converted.note ? { note: converted.note } : {}),
+      ...(converted.htmlAsText ? { htmlAsText: true as const } : {}),
     };
     this.cache.set(key, page, page.content.length);
     return { ...page, fromCache: false };
+  }
+
+  /** Stops the converter threads (the server is shutting down). */
+  close(): Promise<void> {
+    return this.converters.close();
   }
 
   describeLimits(): string {

@@ -5,6 +5,7 @@
 import { definePrompt, delimitUntrusted, z } from '@portico/protocol';
 import type { FetchDeps } from '../deps.js';
 import { isFetchError } from '../lib/errors.js';
+import { rawContentPrefix } from '../lib/fetcher.js';
 import { cleanPage } from '../lib/hygiene.js';
 
 /** A prompt result lands in the conversation whole; past this many characters it is cut with a note. */
@@ -18,7 +19,8 @@ export const fetchPrompt = definePrompt({
   async get({ url }, { deps, signal }: { deps: FetchDeps; signal: AbortSignal }) {
     try {
       const page = await deps.fetcher.fetchPage(url, { mode: 'user', raw: false, signal });
-      const prefix = page.format === 'markdown' || page.format === 'pdf-text' ? '' : `Content type ${page.contentType} cannot be simplified to markdown, but here is the raw content:\n`;
+      const prefix = rawContentPrefix(page);
+      const note = page.note ? `${page.note}\n` : '';
       // Cleaned like the tool's, so the start_index below points at the same place in the same text.
       const clean = cleanPage(page);
       const title = clean.title ? `# ${clean.title}\n\n` : '';
@@ -28,7 +30,7 @@ export const fetchPrompt = definePrompt({
       }
       return {
         description: `Contents of ${page.finalUrl}`,
-        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${prefix}${content}` } }],
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: `${prefix}${note}${content}` } }],
       };
     } catch (error) {
       // As in the official server, a failed fetch is a prompt that says so, not a protocol error.

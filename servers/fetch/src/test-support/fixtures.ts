@@ -141,8 +141,24 @@ export function longArticle(paragraphs: number): string {
 }
 
 /**
+ * A wide page of about `bytes` bytes: sibling <div>s, no nesting, the shape that costs the Markdown conversion
+ * the most per byte (about 2 s per MB on a 2-vCPU machine; 9.5 MB took 16-20 s and held the server). Stays
+ * far under the nesting guard's limits, so only the conversion's deadline can stop it. Bounded by `bytes`.
+ */
+export function widePage(bytes: number, title = 'Wide page'): string {
+  const items: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes && i < 10_000_000; i++) {
+    const item = `<div>item ${i}</div>`;
+    items.push(item);
+    size += item.length;
+  }
+  return `<!doctype html><html><head><title>${title}</title></head><body>${items.join('')}</body></html>`;
+}
+
+/**
  * The settings the tests start from: the fixture sites' address 127.0.0.2 allowed, robots.txt obeyed, 1 MiB
- * and 15 s per fetch, the page cache on. Each test file overrides what it is about.
+ * and 15 s per fetch, 10 s to convert a large HTML page, the page cache on. Each test file overrides what it is about.
  */
 export function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
   return {
@@ -154,6 +170,7 @@ export function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
     timeoutMs: 15_000,
     connectTimeoutMs: 5_000,
     cacheTtlMs: 60_000,
+    convertTimeoutMs: 10_000,
     ...overrides,
   };
 }

@@ -179,6 +179,24 @@ describe('fetch tool', () => {
     expect(textOf(other)).toContain('Plain home body text.');
   });
 
+  it('labels a page given as plain text "text" (it said "markdown"), with why and what to do, in the tool and the prompt', async () => {
+    const r = await client.callTool('fetch', { url: `${sites.plain!.url}/deep?label=1` });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent as { format: string; note?: string; content: string };
+    expect(s.format).toBe('text');
+    expect(s.content).toBe('deep text');
+    expect(s.note).toMatch(/^The page nests elements 1502 levels deep \(more than 128\), so it was not simplified to Markdown: here is its text without formatting\. .*raw: true/);
+    const text = textOf(r);
+    expect(text).toContain(s.note!);
+    // Its text, not "the raw content" of a type that has no Markdown form.
+    expect(text).not.toContain('cannot be simplified to markdown, but here is the raw content');
+    const prompt = await client.client.getPrompt({ name: 'fetch', arguments: { url: `${sites.plain!.url}/deep?label=2` } });
+    const promptText = (prompt.messages[0]!.content as { text: string }).text;
+    expect(promptText).toContain('so it was not simplified to Markdown');
+    expect(promptText).toContain('raw: true');
+    expect(promptText).not.toContain('here is the raw content');
+  });
+
   it('validates max_length like the official server (0 < max_length < 1000000)', async () => {
     for (const max_length of [0, 1_000_000, -5, 1.5]) {
       const r = await client.callTool('fetch', { url: `${sites.plain!.url}/`, max_length });

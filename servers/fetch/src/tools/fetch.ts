@@ -1,6 +1,7 @@
 import { defineTool, delimitUntrusted, sliceText, type ToolContext, z } from '@portico/protocol';
 import type { FetchDeps } from '../deps.js';
 import { type FetchErrorCode, isFetchError } from '../lib/errors.js';
+import { rawContentPrefix } from '../lib/fetcher.js';
 import { cleanPage } from '../lib/hygiene.js';
 import { toToolError } from './errors.js';
 
@@ -46,7 +47,12 @@ export const fetchTool = defineTool({
     final_url: z.string().describe('The URL of the page actually returned, after redirects.'),
     status: z.number().int().describe('HTTP status of the final response.'),
     content_type: z.string().describe('Content-Type the site sent, or "(none)".'),
-    format: z.enum(['markdown', 'html', 'json', 'text', 'pdf-text']).describe('What the content is: Markdown from HTML, raw HTML, pretty JSON, text, or text extracted from a PDF.'),
+    format: z
+      .enum(['markdown', 'html', 'json', 'text', 'pdf-text'])
+      .describe(
+        'What the content is: Markdown from HTML, raw HTML, pretty JSON, text, or text extracted from a PDF. An HTML page that could not be simplified (too deeply nested, or too slow to convert) is "text": its text without formatting, and note says why.',
+      ),
+    note: z.string().optional().describe('Why the content is not in its usual form, and what to do (e.g. an HTML page given as plain text; raw: true gives its source).'),
     title: z.string().optional().describe('The page or document title, when there is one.'),
     content: z.string().describe('This part of the content: characters start_index .. start_index + returned_length.'),
     start_index: z.number().int().describe('Index of the first character returned.'),
@@ -78,6 +84,7 @@ export const fetchTool = defineTool({
       status: page.status,
       content_type: page.contentType,
       format: page.format,
+      ...(page.note ? { note: page.note } : {}),
       ...(clean.title ? { title: clean.title } : {}),
       total_length: total,
       from_cache: page.fromCache,
@@ -85,7 +92,7 @@ export const fetchTool = defineTool({
     };
     const redirected = page.finalUrl !== page.requestedUrl ? ` (redirected to ${page.finalUrl})` : '';
     const titleLine = clean.title ? `Title: ${clean.title}\n` : '';
-    const prefix = page.format === 'markdown' || page.format === 'pdf-text' ? '' : `Content type ${page.contentType} cannot be simplified to markdown, but here is the raw content:\n`;
+    const prefix = rawContentPrefix(page);
     const note = page.note ? `${page.note}\n` : '';
     // The title is the site's words too: it goes inside the untrusted block, with the content.
     const header = `${prefix}${note}Contents of ${page.requestedUrl}${redirected}:\n`;

@@ -84,14 +84,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Waits (bounded) until `check` holds; returns its last value. */
-export async function waitFor(check: () => boolean, attempts = 100, everyMs = 50): Promise<boolean> {
-  for (let i = 0; i < attempts; i++) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  return check();
-}
+/** Waits (bounded) until `check` holds: shared with the other servers' tests. */
+export { waitFor } from '@portico/test-utils';
 
 /** A query that runs until stopped: counting an endless recursive CTE never returns a row. */
 export const ENDLESS_QUERY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
