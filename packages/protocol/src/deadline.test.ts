@@ -1,15 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { abortedByTimeout, budgetOf, deadlineOf, duration, startDeadline, untilAborted, withDeadline } from './deadline.js';
+import { abortedByTimeout, budgetOf, deadlineOf, duration, startDeadline, untilAborted, withinDeadline } from './deadline.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-describe('withDeadline', () => {
+describe('startDeadline and withinDeadline', () => {
   it('remembers the end time and budget of the signals it makes, and only of those', () => {
     const before = Date.now();
-    const signal = withDeadline(undefined, 5_000);
+    const signal = startDeadline(undefined, 5_000).signal;
     expect(budgetOf(signal)).toBe(5_000);
     expect(deadlineOf(signal)).toBeGreaterThanOrEqual(before + 5_000);
     expect(deadlineOf(signal)).toBeLessThanOrEqual(Date.now() + 5_000);
@@ -19,20 +19,20 @@ describe('withDeadline', () => {
   });
 
   it('tells a deadline that ran out from the client cancelling', async () => {
-    const timedOut = withDeadline(undefined, 10);
+    const timedOut = startDeadline(undefined, 10).signal;
     await new Promise((resolve) => timedOut.addEventListener('abort', resolve, { once: true }));
     expect(abortedByTimeout(timedOut)).toBe(true);
     const client = new AbortController();
-    const cancelled = withDeadline(client.signal, 60_000);
+    const cancelled = startDeadline(client.signal, 60_000).signal;
     client.abort();
     expect(cancelled.aborted).toBe(true);
     expect(abortedByTimeout(cancelled)).toBe(false);
-    expect(abortedByTimeout(withDeadline(undefined, 60_000))).toBe(false);
+    expect(abortedByTimeout(startDeadline(undefined, 60_000).signal)).toBe(false);
   });
 
   it('still fires after garbage collections while the client has not cancelled (Node 20 AbortSignal.any lost it)', async () => {
     const client = new AbortController();
-    const signal = withDeadline(client.signal, 150);
+    const signal = startDeadline(client.signal, 150).signal;
     const fired = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     for (let i = 0; i < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -55,6 +55,17 @@ describe('withDeadline', () => {
     cleared.clear();
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(cleared.signal.aborted).toBe(false);
+  });
+
+  it('withinDeadline gives the work the signal and ends the timer when the work ends, even when it fails', async () => {
+    let seen: AbortSignal | undefined;
+    expect(await withinDeadline(undefined, 30, async (signal) => ((seen = signal), 'done'))).toBe('done');
+    await expect(withinDeadline(undefined, 30, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The deadline was cleared when the work returned: the signal never aborts afterwards.
+    expect(seen!.aborted).toBe(false);
+    const slow = withinDeadline(undefined, 20, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })));
+    await expect(slow).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
   it('writes durations the way error messages show them', () => {

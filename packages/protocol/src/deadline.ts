@@ -17,15 +17,26 @@ export const DEFAULT_CALL_TIMEOUT_MS = 45_000;
 
 const deadlines = new WeakMap<AbortSignal, { at: number; ms: number }>();
 
-/** `parent` (the client's cancellation) combined with a deadline `ms` from now. */
-export function withDeadline(parent: AbortSignal | undefined, ms: number): AbortSignal {
-  return startDeadline(parent, ms).signal;
+/**
+ * Runs `work` with a signal that is `parent` (the client's cancellation) combined with a deadline `ms` from
+ * now, and ends the deadline's timer when the work is done, whatever its outcome. A timer left to run until
+ * its deadline would hold the signal and its listeners that long: at thousands of calls a minute that was
+ * 70 MiB more of live memory in the soak test.
+ */
+export async function withinDeadline<T>(parent: AbortSignal | undefined, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = startDeadline(parent, ms);
+  try {
+    return await work(deadline.signal);
+  } finally {
+    deadline.clear();
+  }
 }
 
 /**
  * A signal that aborts when `parent` does (with its reason), or `ms` from now with a TimeoutError, as
  * AbortSignal.timeout's (so abortedByTimeout() recognises it; `message` says what took too long). clear()
- * ends the timer and lets go of `parent` once the work is over; without it both end at the deadline.
+ * ends the timer and lets go of `parent` once the work is over (withinDeadline does it): until then the timer
+ * holds the signal, its listeners and `parent`'s listener.
  *
  * Not AbortSignal.any([parent, AbortSignal.timeout(ms)]): on Node 20 AbortSignal.any() holds its sources
  * weakly, and a timeout signal nothing else references is garbage collected before it fires
@@ -56,12 +67,12 @@ export function startDeadline(parent: AbortSignal | undefined, ms: number, messa
   };
 }
 
-/** The end time (epoch ms) of a signal made by withDeadline; undefined for any other signal. */
+/** The end time (epoch ms) of a signal made by startDeadline or withinDeadline; undefined for any other signal. */
 export function deadlineOf(signal: AbortSignal | undefined): number | undefined {
   return signal ? deadlines.get(signal)?.at : undefined;
 }
 
-/** The budget (ms) a signal made by withDeadline was given; undefined for any other signal. */
+/** The budget (ms) a signal made by startDeadline or withinDeadline was given; undefined for any other signal. */
 export function budgetOf(signal: AbortSignal | undefined): number | undefined {
   return signal ? deadlines.get(signal)?.ms : undefined;
 }

@@ -15,7 +15,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RepositoryAllowList, RepositoryNotAllowedError } from './allowlist.js';
-import { abortedByTimeout, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, deadlineOf, duration, withDeadline } from '@portico/protocol';
+import { abortedByTimeout, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, deadlineOf, duration, withinDeadline } from '@portico/protocol';
 import { callOutOfTime, explainGitHubError, GitHubApiError, requestTimedOut, unconfirmedWrite } from './errors.js';
 
 export interface ClientLog {
@@ -353,7 +353,11 @@ export class GitHubClient {
     const target = new URL(url);
     if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new GitHubApiError(`GitHub redirected to an unsupported URL scheme (${target.protocol}).`, 'upstream_error', undefined, undefined);
     // Log files can be large: the download may use the whole call's budget (the signal carries its deadline).
-    const response = await fetch(target, { redirect: 'follow', signal: withDeadline(signal, this.callTimeoutMs) });
+    return withinDeadline(signal, this.callTimeoutMs, (bounded) => this.readTail(target, maxBytes, bounded));
+  }
+
+  private async readTail(target: URL, maxBytes: number, signal: AbortSignal): Promise<{ tail: Buffer; totalBytes: number }> {
+    const response = await fetch(target, { redirect: 'follow', signal });
     if (!response.ok || !response.body) {
       throw new GitHubApiError(`downloading the logs failed (HTTP ${response.status}); the download link may have expired.`, 'upstream_error', 'call get_job_logs again for a fresh link.', response.status);
     }

@@ -5,7 +5,7 @@
  * can forget either. Text written by others (bodies, comments, files, commit messages) is also delimited as
  * untrusted in each tool's text rendering, where the tool knows what it is and where it came from.
  */
-import { abortedByTimeout, defineTool, duration, sanitizeDeep, stripInvisibleText, ToolError, withDeadline, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
+import { abortedByTimeout, defineTool, duration, sanitizeDeep, stripInvisibleText, ToolError, withinDeadline, z, type ToolDefinition, type ToolOutput } from '@portico/protocol';
 import type { GitHubDeps } from '../deps.js';
 import { RepositoryNotAllowedError } from '../lib/allowlist.js';
 import { GitHubApiError } from '../lib/errors.js';
@@ -55,11 +55,19 @@ export function sanitizeOutput<S>(output: ToolOutput<S>): ToolOutput<S> {
 type AnyZodObject = z.ZodObject<z.ZodRawShape>;
 
 /**
- * The context a handler or preview runs with: the same, but its signal also ends at the call's time budget
- * (GitHubClient.callTimeoutMs, see deadline.ts in @portico/protocol), so every request the tool makes stops in time.
+ * Runs a handler or preview with the same context, but a signal that also ends at the call's time budget
+ * (GitHubClient.callTimeoutMs, see deadline.ts in @portico/protocol), so every request the tool makes stops in
+ * time; a failure caused by the budget says so.
  */
-function withCallDeadline<C extends { deps: GitHubDeps; signal: AbortSignal }>(ctx: C): C {
-  return { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.github.callTimeoutMs) };
+function withinCallBudget<C extends { deps: GitHubDeps; signal: AbortSignal }, T>(ctx: C, work: (bounded: C) => Promise<T>): Promise<T> {
+  const ms = ctx.deps.github.callTimeoutMs;
+  return withinDeadline(ctx.signal, ms, async (signal) => {
+    try {
+      return await work({ ...ctx, signal });
+    } catch (error) {
+      throw toToolError(deadlineError(error, signal, ms));
+    }
+  });
 }
 
 /** The tool call's budget ran out outside a request (e.g. while downloading logs): say so plainly. */
@@ -79,24 +87,10 @@ export function githubTool<I extends AnyZodObject, O extends AnyZodObject>(defin
     // A preview that fails (allow-list, 404) refuses the call before the user is asked, in the same words.
     ...(preview
       ? {
-          async preview(args, ctx) {
-            const bounded = withCallDeadline(ctx);
-            try {
-              return await preview(args, bounded);
-            } catch (error) {
-              throw toToolError(deadlineError(error, bounded.signal, ctx.deps.github.callTimeoutMs));
-            }
-          },
+          preview: (args, ctx) => withinCallBudget(ctx, (bounded) => preview(args, bounded)),
         }
       : {}),
-    async handler(args, ctx) {
-      const bounded = withCallDeadline(ctx);
-      try {
-        return sanitizeOutput(await definition.handler(args, bounded));
-      } catch (error) {
-        throw toToolError(deadlineError(error, bounded.signal, ctx.deps.github.callTimeoutMs));
-      }
-    },
+    handler: (args, ctx) => withinCallBudget(ctx, async (bounded) => sanitizeOutput(await definition.handler(args, bounded))),
   });
 }
 

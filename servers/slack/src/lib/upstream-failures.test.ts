@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GENERAL, startFakeSlack, TEAM_ID } from '../testing/fake-slack.js';
 import { CANARY_BOT_TOKEN, startHarness, type Harness } from '../testing/harness.js';
-import { withDeadline } from '@portico/protocol';
+import { startDeadline } from '@portico/protocol';
 import { explainSlackError } from './explain.js';
 import { isReadMethod, SlackApi, SlackApiError } from './slack-api.js';
 
@@ -191,7 +191,7 @@ describe('the time budget of one tool call', () => {
   it('a write whose call is already out of time is not sent, and says nothing was done', async () => {
     h = await startHarness();
     await h.call('slack_get_users', { limit: 1 });
-    const signal = withDeadline(undefined, 1);
+    const signal = startDeadline(undefined, 1).signal;
     await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     const error = await h.deps.api.call('chat.postMessage', { channel: GENERAL, text: 'late' }, { signal }).then(
       () => undefined,

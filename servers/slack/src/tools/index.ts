@@ -17,7 +17,7 @@ import { slackScheduleMessage } from './schedule-message.js';
 import { slackSearchMessages } from './search-messages.js';
 import { slackUpdateMessage } from './update-message.js';
 import { withOutputHygiene } from './hygiene.js';
-import { withDeadline } from '@portico/protocol';
+import { withinDeadline } from '@portico/protocol';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const inventory: ToolDefinition<SlackDeps, any, any>[] = [
@@ -47,8 +47,8 @@ function withCallDeadline(tool: ToolDefinition<SlackDeps, any, any>): ToolDefini
   const { preview } = tool;
   return {
     ...tool,
-    ...(preview ? { preview: (args, ctx) => preview(args, { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.api.callTimeoutMs) }) } : {}),
-    handler: (args, ctx) => tool.handler(args, { ...ctx, signal: withDeadline(ctx.signal, ctx.deps.api.callTimeoutMs) }),
+    ...(preview ? { preview: (args, ctx) => withinDeadline(ctx.signal, ctx.deps.api.callTimeoutMs, (signal) => preview(args, { ...ctx, signal })) } : {}),
+    handler: (args, ctx) => withinDeadline(ctx.signal, ctx.deps.api.callTimeoutMs, (signal) => tool.handler(args, { ...ctx, signal })),
   };
 }
 
