@@ -67,7 +67,10 @@ export async function openRepository(settings: AccessSettings, ctx: AccessContex
   const options = { policy: settings.policy, signal: ctx.signal, baseEnv: settings.baseEnv };
   const root = resolved.root.path;
   const allowed = (real: string) => sandbox.rootOf(real) !== undefined;
-  // git reads the config, includes and all, from its first step (finding the repository) on.
+  // git reads the config, includes and all, from its first step (finding the repository) on: a git directory
+  // that a .git file puts outside is refused before git reads the config there.
+  const guessed = realGitDirs(guessGitDirs(resolved.path, root));
+  if (guessed && (!allowed(guessed.gitDir) || !allowed(guessed.commonDir))) throw gitDataRefusal(input, 'a .git file or linked worktree');
   if (await includesLeaveBeforeGit(resolved.path, root, allowed, options, input)) throw includeRefusal(input);
   const located = await locateRepository(resolved.path, dirname(root) === root ? undefined : dirname(root), options);
   const [top, gitDir, commonDir] = await Promise.all([realpath(located.top), realpath(located.gitDir), realpath(located.commonDir)]);
@@ -92,17 +95,20 @@ export async function openRepository(settings: AccessSettings, ctx: AccessContex
  */
 export async function includesLeaveBeforeGit(dir: string, root: string, allowed: (real: string) => boolean, options: RepoOptions, input = dir): Promise<GuessedRepository | undefined> {
   const guess = guessGitDirs(dir, root);
+  const real = realGitDirs(guess);
+  if (!guess || !real || !allowed(real.gitDir) || !allowed(real.commonDir)) return undefined;
+  return (await includesLeave(input, real.gitDir, real.commonDir, allowed, options)) ? guess : undefined;
+}
+
+/** The real paths of a guessed repository's git directories; undefined when there is none or they do not exist. */
+function realGitDirs(guess: GuessedRepository | undefined): { gitDir: string; commonDir: string } | undefined {
   if (!guess) return undefined;
-  let gitDir: string;
-  let commonDir: string;
   try {
-    gitDir = realpathSync.native(guess.gitDir);
-    commonDir = guess.commonDir === guess.gitDir ? gitDir : realpathSync.native(guess.commonDir);
+    const gitDir = realpathSync.native(guess.gitDir);
+    return { gitDir, commonDir: guess.commonDir === guess.gitDir ? gitDir : realpathSync.native(guess.commonDir) };
   } catch {
     return undefined;
   }
-  if (!allowed(gitDir) || !allowed(commonDir)) return undefined;
-  return (await includesLeave(input, gitDir, commonDir, allowed, options)) ? guess : undefined;
 }
 
 async function includesLeave(input: string, gitDir: string, commonDir: string, allowed: (real: string) => boolean, options: RepoOptions): Promise<boolean> {
@@ -133,13 +139,16 @@ function includeRefusal(input: string): ToolError {
  * directory of a linked worktree, every object alternate (nested ones too), and every symbolic link inside
  * them (git-data.ts). Nothing outside is named in the error: the model learns only that it is not allowed.
  */
+function gitDataRefusal(input: string, what: string): ToolError {
+  return new ToolError(`repo_path "${input}" is a repository whose git data (${what}) lies outside the allowed directories; it was refused.`, {
+    code: 'outside_sandbox',
+    hint: 'the operator can allow the place the git data points to as well, or replace the repository with a fresh clone.',
+  });
+}
+
 function checkGitData(input: string, sandbox: PathSandbox, gitDir: string, commonDir: string): void {
   const allowed = (real: string) => sandbox.rootOf(real) !== undefined;
-  const refuse = (what: string) =>
-    new ToolError(`repo_path "${input}" is a repository whose git data (${what}) lies outside the allowed directories; it was refused.`, {
-      code: 'outside_sandbox',
-      hint: 'the operator can allow the place the git data points to as well, or replace the repository with a fresh clone.',
-    });
+  const refuse = (what: string) => gitDataRefusal(input, what);
   if (!allowed(gitDir) || !allowed(commonDir)) throw refuse('a .git file or linked worktree');
   try {
     const escape = findGitDataEscape(gitDir, commonDir, allowed);

@@ -2,7 +2,7 @@
  * Zero escapes: repositories outside the allowed directories, symlinked repositories, .git files and
  * core.worktree pointing elsewhere, `../` and option-looking paths, and client roots that narrow.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,15 @@ describe('repo_path confinement', () => {
     const text = await fails(c, 'git_log', { repo_path: pointer });
     expect(text).toMatch(/git data .* outside the allowed directories|working tree is not inside/);
     expect(text).not.toContain(outside);
+    // Refused before git reads the outside config: a broken one would otherwise be named in git's error.
+    const broken = sb.repo('outside-broken', { 'b.txt': 'b\n' });
+    appendFileSync(join(broken, '.git', 'config'), '[[[ not config\n');
+    const pointer2 = join(allowed, 'pointer2');
+    mkdirSync(pointer2);
+    writeFileSync(join(pointer2, '.git'), `gitdir: ${join(broken, '.git')}\n`);
+    const text2 = await fails(c, 'git_status', { repo_path: pointer2 });
+    expect(text2).toMatch(/git data \(a \.git file or linked worktree\) lies outside the allowed directories/);
+    expect(text2).not.toMatch(/bad config|outside-broken/);
     await c.close();
   });
 
