@@ -19,4 +19,5 @@ export * as z from 'zod';
 export * from './governance/index.js';
 export * from './untrusted.js';
 export * from './sandbox/index.js';
+export { builtScriptPath } from './built-script.js';
 export { abortedByTimeout, budgetOf, deadlineOf, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, duration, startDeadline, untilAborted, withinDeadline } from './deadline.js';

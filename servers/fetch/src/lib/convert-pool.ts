@@ -18,8 +18,7 @@
  *
  * No MCP imports.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtScriptPath } from '@portico/protocol';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { HtmlConversion } from './convert.js';
 import type { ConvertTask, FromConverter } from './convert-messages.js';
@@ -65,18 +64,9 @@ export interface ConversionPoolStats {
   started: number;
 }
 
-/**
- * Path of the built converter thread (tsc's dist/lib/convert-worker.js), found from wherever this code runs:
- * beside it in dist/lib, from the bundled bin in dist/ or dist/bin-chunks/ (see @portico/build), or from
- * src/lib in in-process tests, which use the built copy since Node cannot start a thread from a .ts file.
- */
+/** Path of the built converter thread (tsc's dist/lib/convert-worker.js), from wherever this code runs. */
 export function converterScriptPath(): string {
-  const candidates = ['./convert-worker.js', './lib/convert-worker.js', '../lib/convert-worker.js', '../../dist/lib/convert-worker.js'].map((relativePath) =>
-    fileURLToPath(new URL(relativePath, import.meta.url)),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (found) return found;
-  throw new Error(`convert-worker.js not found at ${candidates.join(' or ')}: build the server first (pnpm --filter @portico/server-fetch build).`);
+  return builtScriptPath(import.meta.url, 'convert-worker.js', '@portico/server-fetch');
 }
 
 interface Job {

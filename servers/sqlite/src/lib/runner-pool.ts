@@ -3,11 +3,10 @@
  * running one request at a time. Every request has a deadline and may carry an AbortSignal; when either
  * fires, the runner running it is killed (which stops SQLite mid-statement) and a fresh one replaces it
  * on demand. The main thread never runs SQL, so the server keeps answering (ping, other tools) while a
- * query runs. No MCP imports.
+ * query runs. No MCP types (only the path helper of @portico/protocol, which the main process loads anyway).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { builtScriptPath } from '@portico/protocol';
 import type { FromRunner, RunnerFailure, RunnerRequest, RunnerResultMap, RunnerSettings } from './messages.js';
 
 /** The request ran past its time limit; its runner was killed. */
@@ -51,18 +50,9 @@ export function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-/**
- * Path of the built runner script (tsc's dist/lib/query-worker.js), found from wherever this code runs:
- * beside it in dist/lib, from the bundled bin in dist/ (see @portico/build), or from src/lib in in-process
- * tests, which use the built copy since Node cannot fork a .ts file.
- */
+/** Path of the built runner script (tsc's dist/lib/query-worker.js), from wherever this code runs. */
 export function runnerScriptPath(): string {
-  const candidates = ['./query-worker.js', './lib/query-worker.js', '../../dist/lib/query-worker.js'].map((relativePath) =>
-    fileURLToPath(new URL(relativePath, import.meta.url)),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (found) return found;
-  throw new Error(`query-worker.js not found at ${candidates.join(' or ')}: build the server first (pnpm --filter @portico/server-sqlite build).`);
+  return builtScriptPath(import.meta.url, 'query-worker.js', '@portico/server-sqlite');
 }
 
 interface Pending {
