@@ -4,11 +4,10 @@
  * fixtures (127.0.0.1, 127.0.0.3, ::1) must end every test with zero hits.
  */
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttp, connectStdio, dropInProblems, startHttpBin, type StdioTestClient, textOf, toolInvariantProblems, type BinProcess } from '@portico/protocol/testing';
-import { endlessBody, type FixtureSite, gzipBomb, html, longArticle, redirect, startInternalSite, startSite, widePage } from '../src/test-support/fixtures.js';
+import { endlessBody, type FixtureSite, gzipBomb, html, longArticle, pingDuringFetch, redirect, startInternalSite, startSite, widePage } from '../src/test-support/fixtures.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const MB = 1024 * 1024;
@@ -133,17 +132,11 @@ describe('stdio', () => {
     // The bundled bin finds its converter thread (dist/lib/convert-worker.js) from dist/bin-chunks.
     const slow = await connectStdio({ bin, args: [...OPEN, '--convert-timeout', '1'] });
     try {
-      let done = false;
-      const started = performance.now();
-      const call = slow.callTool('fetch', { url: `${pub.url}/wide`, max_length: 100 }).finally(() => (done = true));
-      for (let i = 0; i < 250 && pub.hitsOn('/wide') === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const pingStarted = performance.now();
-      await slow.client.ping();
-      const pingMs = performance.now() - pingStarted;
-      const stillConverting = !done;
-      const r = await call;
-      const callMs = performance.now() - started;
+      const { pingMs, stillRunning: stillConverting, result: r, callMs } = await pingDuringFetch(
+        () => slow.callTool('fetch', { url: `${pub.url}/wide`, max_length: 100 }),
+        () => pub.hitsOn('/wide') > 0,
+        () => slow.client.ping(),
+      );
       // The server used to answer nothing until the conversion (~3 s of Markdown work here) was over.
       expect(pingMs).toBeLessThan(500);
       expect(stillConverting).toBe(true);

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
-import { type LoopbackServer, type RecordedRequest, startLoopbackServer } from '@portico/test-utils';
+import { type LoopbackServer, type RecordedRequest, startLoopbackServer, waitFor } from '@portico/test-utils';
 import type { FetchConfig } from '../config.js';
 
 export type Route = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
@@ -173,4 +173,23 @@ export function testConfig(overrides: Partial<FetchConfig> = {}): FetchConfig {
     convertTimeoutMs: 10_000,
     ...overrides,
   };
+}
+
+/**
+ * Starts a fetch, waits until the site has served its body and 300 ms more (the conversion is then running),
+ * and pings the server: how long the ping took, whether the fetch was still running when it was answered, and
+ * the fetch's result and duration. The server used to answer nothing while it converted a large page.
+ */
+export async function pingDuringFetch<R>(fetch: () => Promise<R>, served: () => boolean, ping: () => Promise<unknown>): Promise<{ pingMs: number; stillRunning: boolean; result: R; callMs: number }> {
+  let done = false;
+  const started = performance.now();
+  const call = fetch().finally(() => (done = true));
+  if (!(await waitFor(served, 5_000))) throw new Error('the site never served the page');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const pingStarted = performance.now();
+  await ping();
+  const pingMs = performance.now() - pingStarted;
+  const stillRunning = !done;
+  const result = await call;
+  return { pingMs, stillRunning, result, callMs: performance.now() - started };
 }

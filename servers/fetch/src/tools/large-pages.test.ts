@@ -16,7 +16,7 @@ import { createLogger } from '@portico/protocol';
 import type { FetchConfig } from '../config.js';
 import { createDeps, type DepsOverrides, type FetchDeps } from '../deps.js';
 import { server } from '../server.js';
-import { type FixtureSite, html, startSite, testConfig, widePage } from '../test-support/fixtures.js';
+import { type FixtureSite, html, pingDuringFetch, startSite, testConfig, widePage } from '../test-support/fixtures.js';
 
 const log = createLogger({ name: 'fetch-test', level: 'error' });
 const MB = 1024 * 1024;
@@ -62,18 +62,12 @@ afterAll(async () => {
 describe('a large HTML page', () => {
   it('converts in a thread: a ping is answered while it converts, and the result is Markdown', async () => {
     const { client, deps } = await connect();
-    let done = false;
-    const started = performance.now();
-    const call = client.callTool('fetch', { url: `${site.url}/wide`, max_length: 300 }).finally(() => (done = true));
     // The body arrives in a few ms; then the conversion runs for seconds.
-    expect(await waitFor(() => site.hitsOn('/wide') === 1, 5_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const pingStarted = performance.now();
-    await client.client.ping();
-    const pingMs = performance.now() - pingStarted;
-    const stillConverting = !done;
-    const result = await call;
-    const callMs = performance.now() - started;
+    const { pingMs, stillRunning: stillConverting, result, callMs } = await pingDuringFetch(
+      () => client.callTool('fetch', { url: `${site.url}/wide`, max_length: 300 }),
+      () => site.hitsOn('/wide') === 1,
+      () => client.client.ping(),
+    );
     // The server's thread answered at once (it used to answer only after the whole conversion)...
     expect(pingMs).toBeLessThan(500);
     // ...while the page was still being converted.
