@@ -1,7 +1,8 @@
 /** Progress, cancellation and result shaping through a real in-memory client. */
 import { describe, expect, it } from 'vitest';
 import { connectInMemory, textOf, toolInvariantProblems } from './testing/index.js';
-import { echoDeps, echoServer } from './test-fixtures/echo-server.js';
+import { defineServer } from './define.js';
+import { echoDeps, echoServer, type EchoDeps } from './test-fixtures/echo-server.js';
 
 describe('buildMcpServer', () => {
   it('sends progress notifications when the client asks for them', async () => {
@@ -66,5 +67,68 @@ describe('buildMcpServer', () => {
         'tool BadName: input field "a" has no description',
       ]),
     );
+  });
+});
+
+describe('resources/subscribe on a fixed resource', () => {
+  /** A server with one watchable fixed resource whose changes the test fires by hand, and one that is not. */
+  function watchedServer() {
+    const listeners = new Set<() => void>();
+    const definition = defineServer<EchoDeps>({
+      ...echoServer,
+      resources: [
+        {
+          name: 'counter',
+          uri: 'memo://counter',
+          async read(uri) {
+            return { contents: [{ uri: uri.href, text: 'n' }] };
+          },
+          async subscribe(_uri, changed) {
+            listeners.add(changed);
+            return () => void listeners.delete(changed);
+          },
+        },
+        {
+          name: 'static',
+          uri: 'memo://static',
+          async read(uri) {
+            return { contents: [{ uri: uri.href, text: 'fixed' }] };
+          },
+        },
+      ],
+    });
+    return { definition, listeners, fire: () => listeners.forEach((l) => l()) };
+  }
+
+  it('advertises subscribe, delivers updates while subscribed, and stops the watch on unsubscribe and on close', async () => {
+    const { definition, listeners, fire } = watchedServer();
+    const c = await connectInMemory(definition, { deps: echoDeps() });
+    const updated: string[] = [];
+    c.client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
+    expect(c.client.getServerCapabilities()?.resources?.subscribe).toBe(true);
+
+    await c.client.subscribeResource({ uri: 'memo://counter' });
+    await c.client.subscribeResource({ uri: 'memo://counter' }); // a second subscribe keeps one watch
+    expect(listeners.size).toBe(1);
+    fire();
+    await expect.poll(() => updated).toEqual(['memo://counter']);
+
+    await c.client.unsubscribeResource({ uri: 'memo://counter' });
+    expect(listeners.size).toBe(0);
+    await expect(c.client.subscribeResource({ uri: 'memo://static' })).rejects.toThrow(/not a resource this server can watch/);
+
+    await c.client.subscribeResource({ uri: 'memo://counter' });
+    expect(listeners.size).toBe(1);
+    await c.close();
+    expect(listeners.size).toBe(0);
+  });
+
+  it('a server whose resources cannot be watched does not advertise subscribe', async () => {
+    const { definition } = watchedServer();
+    const plain = defineServer<EchoDeps>({ ...definition, resources: definition.resources!.filter((r) => !r.subscribe) });
+    const c = await connectInMemory(plain, { deps: echoDeps() });
+    expect(c.client.getServerCapabilities()?.resources).toBeDefined();
+    expect(c.client.getServerCapabilities()?.resources?.subscribe).toBeUndefined();
+    await c.close();
   });
 });

@@ -66,7 +66,7 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
         tools: { listChanged: true },
         logging: {},
         ...(definition.resources?.length || definition.resourceTemplates?.length
-          ? { resources: { listChanged: true, ...(definition.resourceTemplates?.some((t) => t.subscribe) ? { subscribe: true } : {}) } }
+          ? { resources: { listChanged: true, ...(canWatchResources(definition) ? { subscribe: true } : {}) } }
           : {}),
         ...(definition.prompts?.length ? { prompts: { listChanged: true } } : {}),
       },
@@ -272,9 +272,15 @@ export function buildMcpServer<Deps>(options: BuildOptions<Deps>): McpServer {
   return server;
 }
 
+/** True when a fixed resource or a template can watch its resources (the server then advertises subscribe). */
+function canWatchResources<Deps>(definition: ServerDefinition<Deps>): boolean {
+  return !!(definition.resources?.some((r) => r.subscribe) || definition.resourceTemplates?.some((t) => t.subscribe));
+}
+
 /**
- * resources/subscribe and resources/unsubscribe for templates that can watch their resources. One watch per
- * URI per session; all of a session's watches stop when it closes. Returns the stop-all function.
+ * resources/subscribe and resources/unsubscribe for fixed resources and templates that can watch their
+ * resources. One watch per URI per session; all of a session's watches stop when it closes. Returns the
+ * stop-all function.
  */
 function registerSubscriptions<Deps>(
   server: McpServer,
@@ -282,35 +288,33 @@ function registerSubscriptions<Deps>(
   resourceContext: (signal: AbortSignal, sctx: ServerContext | undefined) => ResourceContext<Deps>,
   log: Logger,
 ): () => void {
+  const watchableFixed = (definition.resources ?? []).filter((r) => r.subscribe);
   const watchable = (definition.resourceTemplates ?? []).filter((t) => t.subscribe);
   const watches = new Map<string, () => void>();
   const stopAll = () => {
     for (const stop of watches.values()) stop();
     watches.clear();
   };
-  if (watchable.length === 0) return stopAll;
+  if (!canWatchResources(definition)) return stopAll;
   server.server.setRequestHandler('resources/subscribe', async (request, sctx) => {
     const uri = request.params.uri;
     if (watches.has(uri)) return {};
-    const template = watchable.find((t) => new ResourceTemplate(t.uriTemplate, { list: undefined }).uriTemplate.match(uri));
-    if (!template) throw new Error(`"${uri}" is not a resource this server can watch.`);
+    const fixed = watchableFixed.find((r) => r.uri === uri);
+    const template = fixed ? undefined : watchable.find((t) => new ResourceTemplate(t.uriTemplate, { list: undefined }).uriTemplate.match(uri));
+    if (!fixed && !template) throw new Error(`"${uri}" is not a resource this server can watch.`);
     let parsed: URL;
     try {
       parsed = new URL(uri);
     } catch {
       throw new Error(`"${uri}" is not a valid URI.`);
     }
-    const stop = await guardResource(log, () =>
-      template.subscribe!(
-        parsed,
-        () => {
-          void server.server.sendResourceUpdated({ uri }).catch(() => {
-            // The session may be closing; its watches stop with it.
-          });
-        },
-        resourceContext(sctx.mcpReq.signal, sctx as ServerContext),
-      ),
-    );
+    const changed = () => {
+      void server.server.sendResourceUpdated({ uri }).catch(() => {
+        // The session may be closing; its watches stop with it.
+      });
+    };
+    const ctx = resourceContext(sctx.mcpReq.signal, sctx as ServerContext);
+    const stop = await guardResource(log, () => (fixed ? fixed.subscribe!(parsed, changed, ctx) : template!.subscribe!(parsed, changed, ctx)));
     // A second subscribe for the same URI may have raced this one; keep one watch.
     if (watches.has(uri)) stop();
     else watches.set(uri, stop);

@@ -149,6 +149,11 @@ export interface ResourceDefinition<Deps = unknown> {
   description?: string;
   mimeType?: string;
   read(uri: URL, ctx: ResourceContext<Deps>): Promise<ReadResourceResult>;
+  /**
+   * Watches this resource for `resources/subscribe`: call `changed` whenever its content changes and return
+   * the function that stops watching. Declaring it makes the server advertise `resources.subscribe`.
+   */
+  subscribe?(uri: URL, changed: () => void, ctx: ResourceContext<Deps>): Promise<() => void>;
 }
 
 /** A family of resources under a URI template (RFC 6570), optionally listable. */

@@ -12,6 +12,11 @@ export const insightsMemo: ResourceDefinition<SqliteDeps> = {
   async read(uri, { deps }) {
     return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: deps.insights.memo() }] };
   },
+  // The official server announces every append_insight with notifications/resources/updated; here a client
+  // that subscribed to memo://insights gets it (the spec sends updates to subscribers only).
+  async subscribe(_uri, changed, { deps }) {
+    return deps.insights.onChange(changed);
+  },
 };
 
 const SCHEMA_PREFIX = 'sqlite://schema/';

@@ -56,6 +56,32 @@ describe('stdio', () => {
     }
   });
 
+  it('a client subscribed to memo://insights hears of each append_insight, and nothing after unsubscribing', async () => {
+    const c = await connectStdio({ bin, args: ['--db-path', join(dir.path, 'memo.db')] });
+    try {
+      const updated: string[] = [];
+      c.client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
+      expect(c.client.getServerCapabilities()?.resources?.subscribe).toBe(true);
+      await c.client.subscribeResource({ uri: 'memo://insights' });
+      await c.callTool('append_insight', { insight: 'first' });
+      await c.callTool('append_insight', { insight: 'second' });
+      await expect.poll(() => updated.length, { timeout: 5000 }).toBe(2);
+      expect(updated).toEqual(['memo://insights', 'memo://insights']);
+      // A refused insight (too long) changes nothing and announces nothing.
+      expect((await c.callTool('append_insight', { insight: 'x'.repeat(10_001) })).isError).toBe(true);
+      await c.client.unsubscribeResource({ uri: 'memo://insights' });
+      await c.callTool('append_insight', { insight: 'third' });
+      // The ping's answer comes after any notification sent before it on the same stream.
+      await c.client.ping();
+      expect(updated).toHaveLength(2);
+      const memo = await c.client.readResource({ uri: 'memo://insights' });
+      expect((memo.contents[0] as { text: string }).text).toContain('- third');
+      await expect(c.client.subscribeResource({ uri: 'memo://other' })).rejects.toThrow(/not a resource this server can watch/);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('--read-only removes every writer, and the file stays byte for byte the same', async () => {
     const dbPath = makeDatabase(join(dir.path, 'ro.db'), SCHEMA);
     const before = sha256(dbPath);
@@ -147,6 +173,23 @@ describe('http', () => {
       }
     });
   }
+
+  it('one memo for all sessions: a subscribed session hears of an insight another session adds', async () => {
+    const watcher = await connectHttp({ url: server.url, token: server.token, era: 'legacy' });
+    const writer = await connectHttp({ url: server.url, token: server.token, era: 'legacy' });
+    try {
+      const updated: string[] = [];
+      watcher.client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
+      await watcher.client.subscribeResource({ uri: 'memo://insights' });
+      await writer.callTool('append_insight', { insight: 'from the other session' });
+      await expect.poll(() => updated, { timeout: 5000 }).toEqual(['memo://insights']);
+      const memo = await watcher.client.readResource({ uri: 'memo://insights' });
+      expect((memo.contents[0] as { text: string }).text).toContain('from the other session');
+    } finally {
+      await writer.close();
+      await watcher.close();
+    }
+  });
 });
 
 describe('start-up refusals (one stderr line, exit 2)', () => {

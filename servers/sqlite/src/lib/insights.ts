@@ -4,6 +4,8 @@ export const MAX_INSIGHT_CHARS = 10_000;
 
 export class Insights {
   private readonly items: string[] = [];
+  // Subscribers of memo://insights (one per subscribed session; over HTTP all sessions share one memo).
+  private readonly listeners = new Set<() => void>();
 
   get count(): number {
     return this.items.length;
@@ -13,7 +15,16 @@ export class Insights {
   add(insight: string): boolean {
     if (this.items.length >= MAX_INSIGHTS) return false;
     this.items.push(insight);
+    for (const listener of this.listeners) listener();
     return true;
+  }
+
+  /** Calls `listener` after every added insight; returns the function that stops it. */
+  onChange(listener: () => void): () => void {
+    // A wrapper, so that one function subscribed twice is stopped twice independently.
+    const entry = () => listener();
+    this.listeners.add(entry);
+    return () => void this.listeners.delete(entry);
   }
 
   memo(): string {
