@@ -264,10 +264,7 @@ export class GitHubClient {
    */
   async request<T = unknown>(method: string, path: string, options: RequestOptions): Promise<ApiResponse<T>> {
     if (!options.skipTokenCheck) await this.identity();
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) query.set(k, String(v));
-    const qs = query.toString();
-    const url = qs ? `${path}?${qs}` : path;
+    const url = withQuery(path, options.query);
     const safe = SAFE_METHODS.has(method.toUpperCase());
     try {
       const response = await this.octokit.request({
@@ -282,6 +279,38 @@ export class GitHubClient {
     } catch (error) {
       throw this.translate(error, options, safe);
     }
+  }
+
+  /**
+   * A GET whose answer is bytes, not JSON (a raw media type such as `application/vnd.github.raw+json`).
+   * Octokit's own body parsing is turned off: GitHub labels raw file bytes `…; charset=utf-8`, which Octokit
+   * would decode as text and so corrupt a binary file. More than `maxBytes` is an error, not a cut.
+   */
+  async requestBytes(path: string, options: RequestOptions & { maxBytes: number }): Promise<Buffer> {
+    if (!options.skipTokenCheck) await this.identity();
+    let stream: ReadableStream<Uint8Array> | null;
+    try {
+      const response = await this.octokit.request({
+        method: 'GET',
+        url: withQuery(path, options.query),
+        headers: options.headers ?? {},
+        request: { ...(options.signal ? { signal: options.signal } : {}), parseSuccessResponseBody: false },
+      } as never);
+      stream = (response as { data: ReadableStream<Uint8Array> | null }).data;
+    } catch (error) {
+      throw this.translate(error, options, true);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // guardedFetch has already read the whole body (withWholeBody): this only walks the bytes in memory.
+    for await (const chunk of (stream ?? []) as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > options.maxBytes) {
+        throw new GitHubApiError(`${options.what} is larger than ${options.maxBytes} bytes, the most this server reads at once.`, 'too_large', 'clone the repository to read it.', undefined);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks, total);
   }
 
   private translate(error: unknown, options: RequestOptions, safe: boolean): Error {
@@ -375,6 +404,14 @@ export class GitHubClient {
     const all = Buffer.concat(chunks);
     return { tail: all.length > maxBytes ? all.subarray(all.length - maxBytes) : all, totalBytes: total };
   }
+}
+
+/** `path` with the defined query parameters appended (undefined values are left out). */
+function withQuery(path: string, query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
 }
 
 /** True when the error shows the request never left this machine (refused connection, unknown host). */

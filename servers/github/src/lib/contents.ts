@@ -1,6 +1,7 @@
 /**
  * Reading files through the contents API: directories as entry lists, text as text, binary as base64 (never
- * decoded into garbled UTF-8), and files above the API's 1 MB limit as a clear error.
+ * decoded into garbled UTF-8), files above the contents API's 1 MB limit through the git blob API, and files
+ * above MAX_FILE_BYTES as a clear error.
  */
 import type { GitHubClient } from './client.js';
 import { compactContentEntry, type Json } from './compact.js';
@@ -15,6 +16,13 @@ export type FileContents =
 
 /** Largest binary returned inline (base64 grows it by a third). */
 export const MAX_INLINE_BINARY_BYTES = 750 * 1024;
+
+/**
+ * Largest file read at all. The contents API answers files over 1 MB without their content; those (up to this
+ * size) are read as raw bytes from the git blob API, by the sha the contents API reported. Text is then
+ * returned in slices like any other; each slice reads the file again, so the cap bounds what one call holds.
+ */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export function looksBinary(bytes: Buffer): boolean {
   const head = bytes.subarray(0, 8000);
@@ -54,16 +62,28 @@ export async function getContents(gh: GitHubClient, args: { owner: string; repo:
     return { kind: 'other', path: String(data.path ?? args.path), sha: String(data.sha ?? ''), type, target: typeof data.target === 'string' ? data.target : typeof data.submodule_git_url === 'string' ? data.submodule_git_url : null, html_url };
   }
   const size = Number(data.size ?? 0);
+  const sha = String(data.sha ?? '');
+  let bytes: Buffer;
   if (data.encoding === 'none' || (data.content === '' && size > 0)) {
-    throw new GitHubApiError(
-      `${where} is ${size} bytes, larger than the contents API's 1 MB limit, so its contents cannot be read here.`,
-      'too_large',
-      `clone the repository, or download it from ${typeof data.download_url === 'string' ? data.download_url : 'the file\'s raw URL'} outside this server.`,
-      undefined,
-    );
+    // Over the contents API's 1 MB: its answer has no content (documented), the blob API gives the bytes.
+    if (size > MAX_FILE_BYTES || !/^[0-9a-f]{40,64}$/.test(sha)) {
+      throw new GitHubApiError(
+        `${where} is ${size} bytes, larger than the ${MAX_FILE_BYTES}-byte limit for reading a file through this server.`,
+        'too_large',
+        `clone the repository, or download it from ${typeof data.download_url === 'string' ? data.download_url : 'the file\'s raw URL'} outside this server.`,
+        undefined,
+      );
+    }
+    bytes = await gh.requestBytes(`${repoBase(args.owner, args.repo)}/git/blobs/${sha}`, {
+      headers: { accept: 'application/vnd.github.raw+json' },
+      what: `the file ${where}`,
+      maxBytes: MAX_FILE_BYTES,
+      ...(signal ? { signal } : {}),
+    });
+  } else {
+    bytes = Buffer.from(String(data.content ?? ''), 'base64');
   }
-  const bytes = Buffer.from(String(data.content ?? ''), 'base64');
-  const common = { path: String(data.path ?? args.path), sha: String(data.sha ?? ''), size, html_url };
+  const common = { path: String(data.path ?? args.path), sha, size, html_url };
   if (looksBinary(bytes)) {
     if (bytes.length > MAX_INLINE_BINARY_BYTES) {
       throw new GitHubApiError(

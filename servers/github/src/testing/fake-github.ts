@@ -342,6 +342,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       res.writeHead(reply.status, headers).end();
       return;
     }
+    if (Buffer.isBuffer(reply.body)) {
+      res.writeHead(reply.status, { 'content-length': String(reply.body.length), ...headers }).end(reply.body);
+      return;
+    }
     if (typeof reply.body === 'string' && !(headers['content-type'] ?? '').includes('json')) {
       res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(reply.body);
       return;
@@ -515,6 +519,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         r.refs.set(ref, String(b.sha));
         const template = retarget(fixtureResponse('git-refs', 2), 'octokit-fixture-org/git-refs', full) as Json;
         return { status: 200, body: { ...template, ref: `refs/${ref}`, object: { ...template.object, sha: b.sha } } };
+      }
+      if (m === 'GET' && at(1) === 'blobs' && at(2)) {
+        // Documented: up to 100 MB; with a raw media type in Accept, the bytes themselves. Live, github.com labels
+        // them `application/vnd.github.raw+json; charset=utf-8` whatever they are (binary too).
+        const blob = blobs.get(at(2)!);
+        if (!blob) return notFound();
+        if (String(req.headers.accept ?? '').includes('raw')) {
+          return { status: 200, body: blob, headers: { 'content-type': 'application/vnd.github.raw+json; charset=utf-8' } };
+        }
+        return { status: 200, body: { sha: at(2), node_id: 'MDQ6QmxvYjE=', size: blob.length, url: `${base}/repos/${full}/git/blobs/${at(2)}`, content: blob.toString('base64').replace(/(.{60})/g, '$1\n'), encoding: 'base64' } };
       }
       if (m === 'GET' && at(1) === 'commits' && at(2)) {
         const c = commits.get(at(2)!);
@@ -830,7 +844,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       'docs/a b#1.md': 'Spaces and a hash in the name.\n',
       'docs/hidden.md': 'Visible\u200B text\u202E with\u2066 controls\uDB40\uDC41.\n',
       'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]),
-      'big.bin': Buffer.alloc(1024 * 1024 + 10, 0x61),
+      // Over the contents API's 1 MB, its answer carries no content (encoding "none"): read through the blob API.
+      'data/big.txt': bigText(),
+      'data/big.bin': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1024 * 1024 + 10)]),
+      // One byte over the server's 10 MB cap for any file.
+      'data/huge.txt': Buffer.alloc(10 * 1024 * 1024 + 1, 0x61),
     },
     'Add docs and assets',
     me,
@@ -910,4 +928,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       await logServer.close();
     },
   };
+}
+
+/** About 2 MB of numbered lines with multi-byte characters (so a slice boundary can fall inside one). */
+export function bigText(): string {
+  return Array.from({ length: 40_000 }, (_, i) => `line ${String(i + 1).padStart(5, '0')}: ünïcödé ✓ 😀 ${'x'.repeat(20)}`).join('\n') + '\n';
 }

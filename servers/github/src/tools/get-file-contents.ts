@@ -8,7 +8,7 @@ export const getFileContents = githubTool({
   name: 'get_file_contents',
   title: 'Get file or directory contents',
   description:
-    'Reads a file (text, or binary as a base64 resource) or lists a directory in a repository. Returns the file\'s sha, which create_or_update_file needs to update it. Long text is returned in slices: pass start to continue. Invisible and bidirectional control characters are removed from text, and their number reported; the text rendering marks the content as untrusted data.',
+    'Reads a file (text, or binary as a base64 resource) or lists a directory in a repository. Returns the file\'s sha, which create_or_update_file needs to update it. Files up to 10 MB are read (binary ones up to 750 KB). Long text is returned in slices: pass start to continue. Invisible and bidirectional control characters are removed from text, and their number reported; the text rendering marks the content as untrusted data.',
   toolset: 'repos',
   input: z.object({
     owner: ownerField,

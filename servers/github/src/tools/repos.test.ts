@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../testing/harness.js';
 import { expectNoTokenLeak } from '../testing/leaks.js';
+import { bigText } from '../testing/fake-github.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -58,10 +59,44 @@ describe('get_file_contents', () => {
     expect(textOf(r)).not.toMatch(/[\u200B\u202E\u2066]/);
   });
 
-  it('explains a file too large for the contents API', async () => {
-    const r = await h.call('get_file_contents', { ...widgets, path: 'big.bin' });
+  it('reads a text file over the contents API\'s 1 MB through the blob API, by the sha, in slices that add up to the file', async () => {
+    const expected = bigText();
+    const before = h.fake.server.requests.length;
+    const first = await h.call('get_file_contents', { ...widgets, path: 'data/big.txt' });
+    expect(first.isError).toBeFalsy();
+    const s = first.structuredContent as { sha: string; size: number; content: string; next_start: number | null };
+    expect(s.size).toBe(Buffer.byteLength(expected));
+    expect(s.size).toBeGreaterThan(1024 * 1024);
+    const sent = h.fake.server.requests.slice(before);
+    const blobRequest = sent.find((q) => q.url.includes('/git/blobs/'));
+    expect(blobRequest?.url).toContain(`/repos/acme/widgets/git/blobs/${s.sha}`);
+    expect(blobRequest?.headers.accept).toBe('application/vnd.github.raw+json');
+    let text = s.content;
+    let next = s.next_start;
+    for (let page = 0; next !== null && page < 40; page++) {
+      const r = await h.call('get_file_contents', { ...widgets, path: 'data/big.txt', start: next });
+      const more = r.structuredContent as { content: string; next_start: number | null; sha: string };
+      expect(more.sha).toBe(s.sha);
+      text += more.content;
+      next = more.next_start;
+    }
+    expect(next).toBeNull();
+    expect(text).toBe(expected);
+  });
+
+  it('refuses a binary file over 1 MB as too large to return inline, after reading it once', async () => {
+    const r = await h.call('get_file_contents', { ...widgets, path: 'data/big.bin' });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toMatch(/larger than the contents API's 1 MB limit/);
+    expect(textOf(r)).toMatch(/binary file of 1048594 bytes, above the 768000-byte limit/);
+  });
+
+  it('refuses a file over 10 MB without downloading it', async () => {
+    const before = h.fake.server.requests.length;
+    const r = await h.call('get_file_contents', { ...widgets, path: 'data/huge.txt' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/is 10485761 bytes, larger than the 10485760-byte limit/);
+    expect(textOf(r)).toMatch(/clone the repository, or download it from https:\/\/raw\.githubusercontent\.com\/acme\/widgets\/main\/data\/huge\.txt/);
+    expect(h.fake.server.requests.slice(before).some((q) => q.url.includes('/git/blobs/'))).toBe(false);
   });
 
   it('explains a 404 as not found or no access', async () => {
