@@ -6,6 +6,9 @@
 /** A value bound to a `?` placeholder. Booleans become 1/0. */
 export type SqlParam = string | number | boolean | null;
 
+/** A tool's `params`: a list for plain ? placeholders, or values by name for :name, @name, $name and ?N. */
+export type SqlParams = SqlParam[] | Record<string, SqlParam>;
+
 /** A JSON-safe SQLite value: big integers beyond 2^53 as strings, blobs as base64. */
 export type CellValue = string | number | null | { blob_base64: string; bytes: number };
 
@@ -109,13 +112,13 @@ export interface ExportResult {
 }
 
 export type RunnerRequest =
-  | { op: 'read'; sql: string; params: SqlParam[]; offset: number; limits: ResultLimits }
-  | { op: 'write'; sql: string; params: SqlParam[]; tool: 'write_query' | 'create_table'; limits: ResultLimits; dryRun?: boolean }
+  | { op: 'read'; sql: string; params: SqlParams; offset: number; limits: ResultLimits }
+  | { op: 'write'; sql: string; params: SqlParams; tool: 'write_query' | 'create_table'; limits: ResultLimits; dryRun?: boolean }
   | { op: 'list' }
   | { op: 'describe'; table: string }
-  | { op: 'explain'; sql: string; params: SqlParam[] }
+  | { op: 'explain'; sql: string; params: SqlParams }
   | { op: 'script'; sql: string; dryRun: boolean; limits: ResultLimits; maxStatements: number }
-  | { op: 'export'; sql: string; params: SqlParam[]; format: 'csv' | 'json'; tempPath: string; finalPath: string; maxRows: number; maxBytes: number };
+  | { op: 'export'; sql: string; params: SqlParams; format: 'csv' | 'json'; tempPath: string; finalPath: string; maxRows: number; maxBytes: number };
 
 export type RunnerResultMap = {
   read: RowsResult;

@@ -9,6 +9,16 @@ import { Connections, describeTable, executeScript, explainQuery, exportQuery, l
 import { GuardError } from './sql-guard.js';
 
 const LIMITS = { maxRows: 1000, maxBytes: 100_000 };
+
+/** The failure an operation throws, as it crosses to the main process. */
+function failureOf(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    return toFailure(error);
+  }
+  throw new Error('expected a failure');
+}
 const SCHEMA = `
   CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, email TEXT);
   CREATE TABLE orders (
@@ -100,19 +110,11 @@ describe('readQuery', () => {
     expect(toFailure(caught)).toMatchObject({ kind: 'input' });
   });
 
-  it('explains that numbered and named placeholders cannot take params, in every tool that binds them', () => {
-    const failureOf = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        return toFailure(error);
-      }
-      throw new Error('expected a failure');
-    };
+  it('a list cannot fill numbered or named placeholders: every tool that binds says which one and what to pass', () => {
     const refused = (placeholder: string) => ({
       kind: 'input',
-      message: expect.stringContaining(`cannot bind ${placeholder}: numbered (?1) and named (:name, @name, $name) placeholders are not supported`),
-      hint: expect.stringContaining('one params entry per ?, in the order'),
+      message: expect.stringContaining(`cannot fill ${placeholder} from a list`),
+      hint: expect.stringContaining('pass params as an object keyed by placeholder name'),
     });
     expect(failureOf(() => readQuery(conns.ro, 'SELECT ?1, ?1', [1], 0, LIMITS))).toMatchObject(refused('?1'));
     for (const placeholder of [':name', '@name', '$name', '?2']) {
@@ -128,6 +130,39 @@ describe('readQuery', () => {
     expect(readQuery(conns.ro, 'SELECT count(*) AS n FROM customers', [], 0, LIMITS).rows[0]).toEqual({ n: 2 });
     // Placeholder-like text inside strings and quoted names is not a placeholder.
     expect(readQuery(conns.ro, `SELECT '?1 :a' AS "@b", ? AS v`, [7], 0, LIMITS).rows[0]).toEqual({ '@b': '?1 :a', v: 7 });
+  });
+
+  it('an object fills named and numbered placeholders by name, in every tool that binds', () => {
+    expect(readQuery(conns.ro, 'SELECT name FROM customers WHERE name = :who OR email = @who', { who: 'Lin' }, 0, LIMITS).rows).toEqual([{ name: 'Lin' }]);
+    expect(readQuery(conns.ro, 'SELECT ?2 AS b, ?1 AS a, ?1 AS again', { 1: 'x', 2: true }, 0, LIMITS).rows).toEqual([{ b: 1, a: 'x', again: 'x' }]);
+    const written = writeQuery(conns, 'INSERT INTO customers (name, email) VALUES ($name, $email)', { name: 'Kim', email: null }, 'write_query', LIMITS);
+    expect(written.changes).toBe(1);
+    expect(readQuery(conns.ro, 'SELECT name, email FROM customers WHERE name = :n', { n: 'Kim' }, 0, LIMITS).rows).toEqual([{ name: 'Kim', email: null }]);
+    expect(explainQuery(conns.ro, 'SELECT * FROM orders WHERE customer_id = :c', { c: 1 }).length).toBeGreaterThan(0);
+    const exportPath = join(dir.path, 'named.csv');
+    const exported = exportQuery(conns.ro, { op: 'export', sql: 'SELECT id FROM orders WHERE total > :min ORDER BY id', params: { min: 100 }, format: 'csv', tempPath: `${exportPath}.tmp`, finalPath: exportPath, maxRows: 10, maxBytes: 1000 });
+    expect(exported.rows).toBe(2);
+    expect(readFileSync(exportPath, 'utf8')).toBe('id\r\n2\r\n3\r\n');
+  });
+
+  it('an object that does not fit the placeholders is refused before anything runs, naming what is wrong', () => {
+    const before = readFileSync(dbPath);
+    expect(failureOf(() => writeQuery(conns, 'UPDATE customers SET email = :email WHERE name = :name', { email: 'x@y' }, 'write_query', LIMITS))).toMatchObject({
+      kind: 'input',
+      message: 'params has no value for :name',
+    });
+    expect(failureOf(() => writeQuery(conns, 'DELETE FROM customers WHERE name = :name', { name: 'Ada', nmae: 'Lin' }, 'write_query', LIMITS))).toMatchObject({
+      kind: 'input',
+      message: 'params names "nmae", which the statement has no placeholder for (it has :name)',
+    });
+    expect(failureOf(() => readQuery(conns.ro, 'SELECT ? AS a', { a: 1 }, 0, LIMITS))).toMatchObject({ kind: 'input', message: expect.stringContaining('cannot fill a plain ? from an object') });
+    expect(failureOf(() => readQuery(conns.ro, 'SELECT ?1, :a', { 1: 1, a: 2 }, 0, LIMITS))).toMatchObject({ kind: 'input', message: expect.stringContaining('mixes numbered (?1) and named (:name)') });
+    expect(failureOf(() => readQuery(conns.ro, 'SELECT ?2', { 2: 1 }, 0, LIMITS))).toMatchObject({ kind: 'input', message: expect.stringContaining('from ?1 to ?2 without gaps') });
+    expect(failureOf(() => readQuery(conns.ro, 'SELECT 1', { stray: 1 }, 0, LIMITS))).toMatchObject({ kind: 'input', message: 'params names "stray", which the statement has no placeholder for' });
+    expect(readQuery(conns.ro, 'SELECT 1 AS one', {}, 0, LIMITS).rows).toEqual([{ one: 1 }]);
+    conns.close();
+    expect(readFileSync(dbPath).equals(before)).toBe(true);
+    conns = new Connections({ dbPath, readOnly: false, busyTimeoutMs: 100 });
   });
 });
 

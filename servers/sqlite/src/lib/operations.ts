@@ -10,7 +10,6 @@ import {
   checkReadStatement,
   checkWriteStatement,
   GuardError,
-  nonPositionalPlaceholder,
   quoteIdentifier,
   splitStatements,
   tempObjectRefusal,
@@ -29,12 +28,13 @@ import type {
   RunnerResultMap,
   RunnerSettings,
   ScriptResult,
-  SqlParam,
+  SqlParams,
   TableDescription,
   TableEntry,
   WriteResult,
 } from './messages.js';
-import { collectRows, rowObject, toBindable, toCell, uniqueColumnNames } from './values.js';
+import { bindArguments, ParamsMismatch } from './binding.js';
+import { collectRows, rowObject, toCell, uniqueColumnNames } from './values.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement<unknown[]>;
@@ -119,40 +119,26 @@ function prepare(db: Db, sql: string): Stmt {
   return db.prepare(sql) as Stmt;
 }
 
-/**
- * Tools bind `params` as a list, in order; a statement with ?1, :name, @name or $name can never run with one
- * (better-sqlite3 then only says "Too many parameter values were provided"), so say why before binding.
- */
-function refuseNonPositionalPlaceholders(info: StatementInfo, tool: string): void {
-  const placeholder = nonPositionalPlaceholder(info);
-  if (placeholder === undefined) return;
-  throw new OperationFailure({
-    kind: 'input',
-    message: `${tool} cannot bind ${placeholder}: numbered (?1) and named (:name, @name, $name) placeholders are not supported; params is a list bound in order to plain ? placeholders`,
-    hint: 'write a plain ? for each value and pass one params entry per ?, in the order they appear (repeat a value in params to use it twice).',
-  });
-}
-
-/** The read path's last check: SQLite itself must say the statement only reads. */
-function prepareRead(db: Db, sql: string, tool: string): Stmt {
-  refuseNonPositionalPlaceholders(checkReadStatement(sql, tool), tool);
+/** The read path's last check: SQLite itself must say the statement only reads. Returns it with its arguments. */
+function prepareRead(db: Db, sql: string, params: SqlParams, tool: string): { stmt: Stmt; args: unknown[] } {
+  const args = bindArguments(checkReadStatement(sql, tool), params, tool);
   const stmt = prepare(db, sql);
   if (!stmt.readonly || !stmt.reader) {
     throw new GuardError(`${tool} refused the statement: SQLite reports that it is not a read-only query.`, 'use write_query for statements that change the database.');
   }
-  return stmt;
+  return { stmt, args };
 }
 
-function iterateRaw(stmt: Stmt, params: readonly SqlParam[]): { columns: string[]; rows: Iterable<unknown[]> } {
+function iterateRaw(stmt: Stmt, args: unknown[]): { columns: string[]; rows: Iterable<unknown[]> } {
   stmt.raw(true);
   stmt.safeIntegers(true);
   const columns = stmt.columns().map((c) => c.name);
-  return { columns, rows: stmt.iterate(...toBindable(params)) as Iterable<unknown[]> };
+  return { columns, rows: stmt.iterate(...args) as Iterable<unknown[]> };
 }
 
-export function readQuery(ro: Db, sql: string, params: readonly SqlParam[], offset: number, limits: ResultLimits): RowsResult {
-  const stmt = prepareRead(ro, sql, 'read_query');
-  const { columns, rows } = iterateRaw(stmt, params);
+export function readQuery(ro: Db, sql: string, params: SqlParams, offset: number, limits: ResultLimits): RowsResult {
+  const { stmt, args } = prepareRead(ro, sql, params, 'read_query');
+  const { columns, rows } = iterateRaw(stmt, args);
   return collectRows(columns, rows, offset, limits);
 }
 
@@ -182,9 +168,9 @@ function refuseTempObjects(db: Db, tool: string, where = ''): void {
   throw where ? new GuardError(`${where}: ${refusal.message} Nothing was changed: the whole script was rolled back.`, refusal.hint) : refusal;
 }
 
-export function writeQuery(conns: Connections, sql: string, params: readonly SqlParam[], tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
+export function writeQuery(conns: Connections, sql: string, params: SqlParams, tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
   const info = checkWriteStatement(sql, tool);
-  refuseNonPositionalPlaceholders(info, tool);
+  const args = bindArguments(info, params, tool);
   const db = conns.rw();
   const stmt = prepare(db, sql);
   refuseReadInWriter(stmt, info, tool);
@@ -195,7 +181,7 @@ export function writeQuery(conns: Connections, sql: string, params: readonly Sql
   const ownTransaction = checkTemp && !db.inTransaction;
   if (ownTransaction) db.prepare('BEGIN IMMEDIATE').run();
   try {
-    const result = runWrite(db, stmt, params, limits);
+    const result = runWrite(db, stmt, args, limits);
     if (checkTemp) refuseTempObjects(db, tool);
     if (ownTransaction) db.prepare('COMMIT').run();
     return result;
@@ -204,17 +190,17 @@ export function writeQuery(conns: Connections, sql: string, params: readonly Sql
   }
 }
 
-function runWrite(db: Db, stmt: Stmt, params: readonly SqlParam[], limits: ResultLimits): WriteResult {
+function runWrite(db: Db, stmt: Stmt, args: unknown[], limits: ResultLimits): WriteResult {
   if (stmt.reader) {
     // INSERT/UPDATE/DELETE ... RETURNING: SQLite applies every change on the first step, so returning
     // only the first rows (the cap) never leaves the statement half done.
     const before = totalChangesOf(db);
-    const { columns, rows } = iterateRaw(stmt, params);
+    const { columns, rows } = iterateRaw(stmt, args);
     const returning = collectRows(columns, rows, 0, limits);
     return { changes: changesSince(db, before), lastInsertRowid: lastChange(db).lastInsertRowid, returning };
   }
   stmt.safeIntegers(true);
-  const result = stmt.run(...toBindable(params));
+  const result = stmt.run(...args);
   return { changes: result.changes, lastInsertRowid: toCell(result.lastInsertRowid) as number | string };
 }
 
@@ -224,7 +210,7 @@ function runWrite(db: Db, stmt: Stmt, params: readonly SqlParam[], limits: Resul
  * runner is killed mid-way (timeout, cancel), the uncommitted transaction is discarded by SQLite's journal, as
  * for any stopped write. Callers never send VACUUM (it cannot run in a transaction) or PRAGMAs here.
  */
-export function dryRunWrite(conns: Connections, sql: string, params: readonly SqlParam[], tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
+export function dryRunWrite(conns: Connections, sql: string, params: SqlParams, tool: 'write_query' | 'create_table', limits: ResultLimits): WriteResult {
   checkWriteStatement(sql, tool);
   const db = conns.rw();
   db.prepare('BEGIN IMMEDIATE').run();
@@ -289,11 +275,11 @@ export function describeTable(ro: Db, requested: string): TableDescription {
   return { name, type: found.type, sql: found.sql, columns, indexes, foreignKeys, rowCount };
 }
 
-export function explainQuery(ro: Db, sql: string, params: readonly SqlParam[]): PlanStep[] {
-  refuseNonPositionalPlaceholders(checkExplainStatement(sql), 'explain_query');
+export function explainQuery(ro: Db, sql: string, params: SqlParams): PlanStep[] {
+  const args = bindArguments(checkExplainStatement(sql), params, 'explain_query');
   // Prepared alone first so that better-sqlite3 refuses stacked statements before anything is prefixed.
   prepare(ro, sql);
-  const rows = prepare(ro, `EXPLAIN QUERY PLAN ${sql}`).all(...toBindable(params)) as { id: number; parent: number; detail: string }[];
+  const rows = prepare(ro, `EXPLAIN QUERY PLAN ${sql}`).all(...args) as { id: number; parent: number; detail: string }[];
   return rows.map(({ id, parent, detail }) => ({ id, parent, detail }));
 }
 
@@ -381,8 +367,8 @@ function csvField(value: unknown): string {
  * the final name. The temporary file is removed in every case.
  */
 export function exportQuery(ro: Db, request: Extract<RunnerRequest, { op: 'export' }>): ExportResult {
-  const stmt = prepareRead(ro, request.sql, 'export_query');
-  const { columns: rawColumns, rows } = iterateRaw(stmt, request.params);
+  const { stmt, args } = prepareRead(ro, request.sql, request.params, 'export_query');
+  const { columns: rawColumns, rows } = iterateRaw(stmt, args);
   const columns = uniqueColumnNames(rawColumns);
   let fd: number | undefined;
   try {
@@ -440,12 +426,11 @@ export function exportQuery(ro: Db, request: Extract<RunnerRequest, { op: 'expor
 export function toFailure(error: unknown): RunnerFailure {
   if (error instanceof GuardError) return { kind: 'refused', message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   if (error instanceof OperationFailure) return error.failure;
+  if (error instanceof ParamsMismatch) return { kind: 'input', message: error.message, hint: error.hint };
   if (error instanceof Database.SqliteError) return { kind: 'sqlite', message: error.message, code: error.code };
-  if (isBindingError(error)) {
-    // params is always a list (the tools' schema has no object form), so named placeholders cannot be bound.
-    const named = error instanceof TypeError;
-    return { kind: 'input', message: named ? `${error.message}: in SQLite, ?1, $1, :name and @name are named placeholders, which params (a list) cannot fill; use a plain ? for each value` : error.message };
-  }
+  // bindArguments has matched params to the placeholders already; what is left is better-sqlite3's own word
+  // (e.g. a value count the tokenizer could not see).
+  if (isBindingError(error)) return { kind: 'input', message: error.message };
   return { kind: 'internal', message: (error as Error)?.stack ?? String(error) };
 }
 

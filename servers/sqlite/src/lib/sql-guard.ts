@@ -336,16 +336,6 @@ function checkWritablePragma(tokens: Token[], tool: WriteContext): void {
   }
 }
 
-/**
- * The first placeholder that is not a plain `?`: numbered (?1) or named (:name, @name, $name). Tools bind
- * `params` (a list) in order, and better-sqlite3 treats every such placeholder as named, so a statement
- * holding one can never run with a list: it fails with "Too many parameter values were provided", which
- * does not say why.
- */
-export function nonPositionalPlaceholder(info: StatementInfo): string | undefined {
-  return info.tokens.find((t) => t.kind === 'param' && t.value !== '?' && t.value.length > 1)?.value;
-}
-
 /** Quotes an identifier for SQLite: always double quotes, inner quotes doubled. */
 export function quoteIdentifier(name: string): string {
   if (name.includes('\0')) throw new GuardError('identifiers cannot contain NUL characters.');

@@ -3,7 +3,7 @@
 // runs in the query runner processes too, which would otherwise load all of @portico/protocol and the MCP SDK
 // (measured: runner start ~90 -> ~250 ms, +20 MB).
 import { sliceText } from '@portico/protocol/budget';
-import type { CellValue, ResultLimits, RowsResult, SqlParam } from './messages.js';
+import type { CellValue, ResultLimits, RowsResult } from './messages.js';
 
 /** Converts one value read with safeIntegers(true): exact integers stay exact (as strings beyond 2^53). */
 export function toCell(value: unknown): CellValue {
@@ -15,11 +15,6 @@ export function toCell(value: unknown): CellValue {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return { blob_base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'), bytes: value.byteLength };
   return String(value);
-}
-
-/** Bound parameters: booleans become 1/0 (SQLite has no boolean type). */
-export function toBindable(params: readonly SqlParam[]): (string | number | null)[] {
-  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
 /** Column names made unique (`SELECT a.id, b.id` gives `id` and `id:2`), so no value is lost in an object. */

@@ -72,6 +72,17 @@ describe('write_query asks with the row count of a dry run', () => {
     expect(rows()).toEqual([1, 2, 3, 5].map((id) => ({ id, status: 'cancelled' })).concat({ id: 4, status: 'shipped' }).sort((a, b) => a.id - b.id));
   });
 
+  it('named params: the question counts them and shows none of their values; the change uses them', async () => {
+    const { c, asked } = await connect(ACCEPT);
+    const result = await c.callTool('write_query', { query: 'UPDATE orders SET status = :to WHERE status = :from', params: { to: 'held', from: 'shipped' } });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ affected_rows: 1 });
+    expect(asked[0]).toContain('UPDATE orders SET status = :to WHERE status = :from\n  with 2 bound value(s)');
+    expect(asked[0]).toContain('A dry run just now (rolled back) changed 1 row');
+    expect(asked[0]).not.toMatch(/held|shipped/);
+    expect(rows().find((r) => (r as { id: number }).id === 4)).toEqual({ id: 4, status: 'held' });
+  });
+
   it.each([
     ['decline', { action: 'decline' } as Answer, /the user declined the confirmation; nothing was changed/],
     ['cancel', { action: 'cancel' } as Answer, /the user dismissed the confirmation; nothing was changed/],

@@ -9,7 +9,8 @@
 import { ToolError } from '@portico/protocol';
 import { MAX_SCRIPT_STATEMENTS, type SqliteDeps } from '../deps.js';
 import { checkWriteStatement, GuardError, type StatementInfo } from '../lib/sql-guard.js';
-import type { SqlParam } from '../lib/messages.js';
+import type { SqlParams } from '../lib/messages.js';
+import { paramsCount } from '../lib/binding.js';
 import { limitsOf, runRequest } from './shared.js';
 
 /** Statements longer than this are shown cut in a confirmation. */
@@ -46,9 +47,9 @@ function droppedTable(info: StatementInfo): string | undefined {
   return info.tokens[i]?.value;
 }
 
-export async function writeQueryPreview(deps: SqliteDeps, sql: string, params: SqlParam[], signal: AbortSignal): Promise<string> {
+export async function writeQueryPreview(deps: SqliteDeps, sql: string, params: SqlParams, signal: AbortSignal): Promise<string> {
   const info = guarded(sql);
-  const head = `Run on ${deps.dbPath}:\n  ${shownSql(sql)}${params.length ? `\n  with ${params.length} bound value(s)` : ''}`;
+  const head = `Run on ${deps.dbPath}:\n  ${shownSql(sql)}${paramsCount(params) ? `\n  with ${paramsCount(params)} bound value(s)` : ''}`;
   // VACUUM cannot run inside a transaction and pragmas change settings a rollback may not undo: no dry run.
   if (info.keyword === 'VACUUM') return `${head}\nIt rebuilds the whole database file (no rows change; this was not dry-run because VACUUM cannot run in a transaction).`;
   if (info.keyword === 'PRAGMA') return `${head}\nIt changes a database setting (not dry-run: pragmas are not reliably undone by a rollback).`;

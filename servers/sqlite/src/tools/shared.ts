@@ -7,11 +7,19 @@ import type { SqliteDeps } from '../deps.js';
 import type { RowsResult, RunnerFailure, RunnerRequest, RunnerResultMap } from '../lib/messages.js';
 import { QueryCancelledError, QueryTimeoutError, RunnerCrashedError, RunnerFailureError } from '../lib/runner-pool.js';
 
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
 export const paramsSchema = z
-  .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .max(999)
+  .union([
+    z.array(paramValue).max(999),
+    z
+      .record(z.string().min(1).max(128), paramValue)
+      .refine((values) => Object.keys(values).length <= 999, { message: 'at most 999 named values' }),
+  ])
   .optional()
-  .describe('Values bound to the plain ? placeholders of the query, one per ?, in order (strings, numbers, booleans as 1/0, null); ?1, :name, @name and $name are not supported. Prefer these over pasting values into the SQL.');
+  .describe(
+    'Values bound to the placeholders of the query (strings, numbers, booleans as 1/0, null). A list fills plain ? placeholders, one per ?, in order; an object fills named ones by name without the prefix ({"id": 3} for :id, @id or $id; {"1": 3} for ?1). Prefer these over pasting values into the SQL.',
+  );
 
 export const cellSchema = z.union([
   z.string(),
@@ -102,7 +110,7 @@ export function toToolError(error: unknown, deps: SqliteDeps, writes: boolean): 
       case 'refused':
         return new ToolError(f.message, { ...(f.hint ? { hint: f.hint } : {}), code: 'refused' });
       case 'input':
-        return new ToolError(`${f.message}.`, { hint: f.hint ?? 'pass exactly one statement, with one value in params for each ? placeholder.', code: 'invalid_input' });
+        return new ToolError(`${f.message}.`, { hint: f.hint ?? 'pass exactly one statement, with one value in params for each placeholder.', code: 'invalid_input' });
       case 'not_found':
         return new ToolError(f.message, { ...(f.hint ? { hint: f.hint } : {}), code: 'not_found' });
       case 'exists':

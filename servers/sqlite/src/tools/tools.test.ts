@@ -59,6 +59,18 @@ describe('drop-in tools', () => {
     expect(r.structuredContent).toMatchObject({ rows: [{ price: 5 }] });
   });
 
+  it('params may be an object for named placeholders; the schema offers both shapes', async () => {
+    const listed = (await h.client.listTools()).find((t) => t.name === 'read_query')!;
+    const params = (listed.inputSchema.properties as Record<string, { anyOf?: { type?: string }[] }>).params;
+    expect(params?.anyOf?.map((s) => s.type)).toEqual(['array', 'object']);
+    const r = await h.client.callTool('read_query', { query: "SELECT name FROM products WHERE price >= :min AND name <> @skip AND name LIKE 'w%' ORDER BY name", params: { min: 1, skip: 'gadget' } });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ rows: [{ name: 'widget' }] });
+    const wrong = await h.client.callTool('read_query', { query: 'SELECT :min', params: { mni: 1 } });
+    expect(wrong.isError).toBe(true);
+    expect(textOf(wrong)).toMatch(/params has no value for :min[\s\S]*Try: give every placeholder a value/);
+  });
+
   it('write_query refuses a SELECT, like the official server', async () => {
     const r = await h.client.callTool('write_query', { query: 'SELECT * FROM products' });
     expect(r.isError).toBe(true);
@@ -78,13 +90,13 @@ describe('drop-in tools', () => {
     expect(textOf(syntax)).toMatch(/SQL syntax error/);
     const params = await h.client.callTool('read_query', { query: 'SELECT ?, ?', params: [1] });
     expect(textOf(params)).toMatch(/Too few parameter values/);
-    // Found by the robustness fuzzer: named parameters without values were an internal fault. With values
-    // they failed as "Too many parameter values were provided", which did not say why.
+    // Found by the robustness fuzzer: named parameters without values were an internal fault. With a list of
+    // values they failed as "Too many parameter values were provided", which did not say why.
     for (const [query, params] of [['SELECT * FROM products WHERE name = $1', undefined], ['SELECT :x', undefined], ['SELECT @x', [1]], ['SELECT ?1, ?1', [1]]] as const) {
       const named = await h.client.callTool('read_query', { query, ...(params ? { params } : {}) });
       expect(named.isError).toBe(true);
       expect(textOf(named)).not.toMatch(/Internal error/);
-      expect(textOf(named)).toMatch(/cannot bind [$:@?]\w+: numbered \(\?1\) and named \(:name, @name, \$name\) placeholders are not supported[\s\S]*Try: write a plain \? for each value/);
+      expect(textOf(named)).toMatch(/cannot fill [$:@?]\w+ from a list: a list fills plain \? placeholders in order[\s\S]*Try: pass params as an object keyed by placeholder name/);
     }
     const script = await h.client.callTool('execute_script', { script: "INSERT INTO products (name, price) VALUES ('x', 1); SELECT $1" });
     expect(textOf(script)).not.toMatch(/Internal error/);
