@@ -42,6 +42,11 @@ describe('auditArguments', () => {
     expect(JSON.stringify(out.deep)).toContain('<object>');
     expect(JSON.stringify(out)).not.toContain('the whole file body');
   });
+
+  it('an omitted list or object of values is logged by count only', () => {
+    const out = auditArguments({ params: ['alice@example.com', 7], named: { email: 'bob@example.com', id: 8 }, flag: true }, ['params', 'named', 'flag']) as Record<string, unknown>;
+    expect(out).toEqual({ params: '<omitted: 2 items>', named: '<omitted: 2 named values>', flag: '<omitted>' });
+  });
 });
 
 describe('AuditLog', () => {

@@ -46,6 +46,8 @@ export function auditArguments(args: unknown, omit: readonly string[] = []): unk
 function omittedNote(value: unknown): string {
   if (typeof value === 'string') return `<omitted: ${value.length} characters>`;
   if (Array.isArray(value)) return `<omitted: ${value.length} items>`;
+  // Named values (e.g. SQL params by name): how many, never the names' values.
+  if (value !== null && typeof value === 'object') return `<omitted: ${Object.keys(value).length} named values>`;
   return '<omitted>';
 }
 
