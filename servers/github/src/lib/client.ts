@@ -290,19 +290,26 @@ export class GitHubClient {
     if (!options.skipTokenCheck) await this.identity();
     let stream: ReadableStream<Uint8Array> | null;
     try {
-      const response = await this.octokit.request({
+      const response = (await this.octokit.request({
         method: 'GET',
         url: withQuery(path, options.query),
         headers: options.headers ?? {},
         request: { ...(options.signal ? { signal: options.signal } : {}), parseSuccessResponseBody: false },
-      } as never);
-      stream = (response as { data: ReadableStream<Uint8Array> | null }).data;
+      } as never)) as { status: number; data: ReadableStream<Uint8Array> | null };
+      // Unparsed, Octokit passes any 2xx/3xx through (a redirect elsewhere comes back unfollowed, by design):
+      // only a 200 carries the bytes asked for.
+      if (response.status !== 200) {
+        await response.data?.cancel().catch(() => {});
+        throw new GitHubApiError(`GitHub answered HTTP ${response.status} instead of the bytes of ${options.what}.`, 'upstream_error', 'try again; if it persists, clone the repository.', response.status);
+      }
+      stream = response.data;
     } catch (error) {
       throw this.translate(error, options, true);
     }
     const chunks: Buffer[] = [];
     let total = 0;
-    // guardedFetch has already read the whole body (withWholeBody): this only walks the bytes in memory.
+    // guardedFetch has already read the whole body (withWholeBody), so this bounds what is returned, not what
+    // was received: callers bound the download by asking only for what GitHub reported to be small enough.
     for await (const chunk of (stream ?? []) as AsyncIterable<Uint8Array>) {
       total += chunk.length;
       if (total > options.maxBytes) {

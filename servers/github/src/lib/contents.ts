@@ -3,6 +3,7 @@
  * decoded into garbled UTF-8), files above the contents API's 1 MB limit through the git blob API, and files
  * above MAX_FILE_BYTES as a clear error.
  */
+import { createHash } from 'node:crypto';
 import type { GitHubClient } from './client.js';
 import { compactContentEntry, type Json } from './compact.js';
 import { GitHubApiError } from './errors.js';
@@ -41,6 +42,11 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   wasm: 'application/wasm', woff: 'font/woff', woff2: 'font/woff2', ttf: 'font/ttf', mp3: 'audio/mpeg', mp4: 'video/mp4', wav: 'audio/wav',
 };
 
+/** Git's object id of a blob: the hash of "blob <length>\0" and the bytes (SHA-1, or SHA-256 repositories). */
+export function gitBlobSha(bytes: Buffer, algorithm: 'sha1' | 'sha256'): string {
+  return createHash(algorithm).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
 export function guessMimeType(path: string): string {
   const ext = path.toLowerCase().split('.').pop() ?? '';
   return MIME_BY_EXTENSION[ext] ?? 'application/octet-stream';
@@ -66,7 +72,10 @@ export async function getContents(gh: GitHubClient, args: { owner: string; repo:
   let bytes: Buffer;
   if (data.encoding === 'none' || (data.content === '' && size > 0)) {
     // Over the contents API's 1 MB: its answer has no content (documented), the blob API gives the bytes.
-    if (size > MAX_FILE_BYTES || !/^[0-9a-f]{40,64}$/.test(sha)) {
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) {
+      throw new GitHubApiError(`GitHub reported no usable sha for ${where} ("${sha.slice(0, 80)}"), so its content cannot be read by sha.`, 'upstream_error', 'try again; if it persists, clone the repository.', undefined);
+    }
+    if (size > MAX_FILE_BYTES) {
       throw new GitHubApiError(
         `${where} is ${size} bytes, larger than the ${MAX_FILE_BYTES}-byte limit for reading a file through this server.`,
         'too_large',
@@ -80,6 +89,10 @@ export async function getContents(gh: GitHubClient, args: { owner: string; repo:
       maxBytes: MAX_FILE_BYTES,
       ...(signal ? { signal } : {}),
     });
+    // The blob API names content by its hash: anything else (cut short, another object) is not this file.
+    if (gitBlobSha(bytes, sha.length === 64 ? 'sha256' : 'sha1') !== sha) {
+      throw new GitHubApiError(`the ${bytes.length} bytes GitHub sent for ${where} do not hash to its sha ${sha}, so they are not that file.`, 'upstream_error', 'try again; if it persists, clone the repository.', undefined);
+    }
   } else {
     bytes = Buffer.from(String(data.content ?? ''), 'base64');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepositoryAllowList } from './allowlist.js';
+import { gitBlobSha } from './contents.js';
 import { explainGitHubError, rateLimitWait } from './errors.js';
 import { nextPageHint, pageInfo, parseLinkHeader, resolvePaging, searchPageInfo } from './paging.js';
 import { encodePath, repoBase, repoPathProblem } from './paths.js';
@@ -85,5 +86,12 @@ describe('explainGitHubError', () => {
   it('a scope the token has is not reported as missing', () => {
     const e = explainGitHubError(err(403, { message: 'Forbidden' }, { 'x-accepted-oauth-scopes': 'repo', 'x-oauth-scopes': 'repo, user' }), 'x');
     expect(e.code).toBe('forbidden');
+  });
+});
+
+describe('gitBlobSha', () => {
+  it('is the object id git gives the same bytes (values from `git hash-object`, SHA-1 and SHA-256 repositories)', () => {
+    expect(gitBlobSha(Buffer.from('hello\n'), 'sha1')).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
+    expect(gitBlobSha(Buffer.from('hello\n'), 'sha256')).toBe('2cf8d83d9ee29543b34a87727421fdecb7e3f3a183d337639025de576db9ebb4');
   });
 });

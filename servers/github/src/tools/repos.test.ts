@@ -84,6 +84,17 @@ describe('get_file_contents', () => {
     expect(text).toBe(expected);
   });
 
+  it.each([
+    ['a redirect to another host', { status: 302, headers: { location: 'https://elsewhere.example/blob' }, body: Buffer.from('<html>moved</html>') }, /answered HTTP 302 instead of the bytes/],
+    ['a body cut short', { status: 200, headers: { 'content-type': 'application/vnd.github.raw+json; charset=utf-8' }, body: Buffer.from('only a few bytes') }, /the 16 bytes GitHub sent for data\/big\.txt .* do not hash to its sha/],
+  ])('a blob answer that is not the file (%s) is an error, never the file\'s text', async (_label, reply, said) => {
+    h.fake.intercept((q) => q.url.includes('/git/blobs/'), reply, 1);
+    const r = await h.call('get_file_contents', { ...widgets, path: 'data/big.txt' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(said);
+    expect(textOf(r)).not.toMatch(/moved|only a few bytes/);
+  });
+
   it('refuses a binary file over 1 MB as too large to return inline, after reading it once', async () => {
     const r = await h.call('get_file_contents', { ...widgets, path: 'data/big.bin' });
     expect(r.isError).toBe(true);

@@ -14,6 +14,11 @@ describe('bindArguments', () => {
     expect(bind('SELECT :a, @a, $b', { a: false, b: 2 })).toEqual([{ a: 0, b: 2 }]);
   });
 
+  it('a ? takes only digits after it, as SQLite reads it: ?AND is a plain ? then AND, ?1a is ?1 then a', () => {
+    expect(bind('SELECT 1 WHERE 1=?AND 2=?', [1, 2])).toEqual([1, 2]);
+    expect(bind('SELECT ?1a', { 1: 'v' })).toEqual([{ 1: 'v' }]);
+  });
+
   it('a statement without placeholders takes an empty list or object and binds nothing', () => {
     expect(bind('SELECT 1', [])).toEqual([]);
     expect(bind('SELECT 1', {})).toEqual([]);

@@ -135,6 +135,9 @@ describe('readQuery', () => {
   it('an object fills named and numbered placeholders by name, in every tool that binds', () => {
     expect(readQuery(conns.ro, 'SELECT name FROM customers WHERE name = :who OR email = @who', { who: 'Lin' }, 0, LIMITS).rows).toEqual([{ name: 'Lin' }]);
     expect(readQuery(conns.ro, 'SELECT ?2 AS b, ?1 AS a, ?1 AS again', { 1: 'x', 2: true }, 0, LIMITS).rows).toEqual([{ b: 1, a: 'x', again: 'x' }]);
+    // No space needed after a placeholder, as in SQLite: ?AND is ? then AND; ?1a is ?1 then the alias a.
+    expect(readQuery(conns.ro, 'SELECT name FROM customers WHERE id=?AND name=?', [1, 'Ada'], 0, LIMITS).rows).toEqual([{ name: 'Ada' }]);
+    expect(readQuery(conns.ro, 'SELECT ?1a', { 1: 'v' }, 0, LIMITS).rows).toEqual([{ a: 'v' }]);
     const written = writeQuery(conns, 'INSERT INTO customers (name, email) VALUES ($name, $email)', { name: 'Kim', email: null }, 'write_query', LIMITS);
     expect(written.changes).toBe(1);
     expect(readQuery(conns.ro, 'SELECT name, email FROM customers WHERE name = :n', { n: 'Kim' }, 0, LIMITS).rows).toEqual([{ name: 'Kim', email: null }]);

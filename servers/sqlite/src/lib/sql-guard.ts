@@ -103,7 +103,9 @@ export function tokenize(sql: string): Token[] {
     }
     if (c === '?' || c === ':' || c === '@' || c === '$') {
       let j = i + 1;
-      while (j < n && WORD_PART.test(sql[j]!)) j++;
+      // SQLite reads ?NNN with digits only (`?AND` is `?` then AND); the named kinds take a whole word.
+      if (c === '?') while (j < n && sql[j]! >= '0' && sql[j]! <= '9') j++;
+      else while (j < n && WORD_PART.test(sql[j]!)) j++;
       tokens.push({ kind: 'param', value: sql.slice(i, j), start, end: j });
       i = j;
       continue;
