@@ -188,6 +188,34 @@ export async function repoFiles(opened: OpenedRepo, inputs: readonly string[] | 
   return out;
 }
 
+/** The one pathspec magic a read tool's path filter may carry: git's glob (`*`, `**`, `?`, `[...]`). */
+export const GLOB_MAGIC = ':(glob)';
+
+/**
+ * Path filters for the read tools (log, diff, grep), as git receives them with literal pathspecs off: each
+ * entry checked like a file argument (repoFile) and marked `:(literal)`, or, when it starts with `:(glob)`,
+ * its pattern checked the same way (a pattern is checked through its nearest existing folder, so `..` and
+ * symbolic links out are refused as for a path) and marked `:(glob)`. Any other magic is refused: `:(exclude)`,
+ * `:(top)` and the rest are not needed to narrow a read, and `:(icase)` or `:(attr)` would be new ways to widen.
+ */
+export async function repoPathspecs(opened: OpenedRepo, inputs: readonly string[] | undefined, field = 'paths'): Promise<string[] | undefined> {
+  if (!inputs || inputs.length === 0) return undefined;
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (input.startsWith(GLOB_MAGIC)) {
+      out.push(`${GLOB_MAGIC}${await repoFile(opened, input.slice(GLOB_MAGIC.length), field)}`);
+    } else if (/^:(\(|[!^/])/.test(input)) {
+      throw new ToolError(`${field} entry "${input}" uses pathspec magic, and only ${GLOB_MAGIC} is accepted.`, {
+        code: 'invalid_path',
+        hint: `pass a plain path, or a pattern prefixed with ${GLOB_MAGIC} (e.g. "${GLOB_MAGIC}src/**/*.ts").`,
+      });
+    } else {
+      out.push(`:(literal)${await repoFile(opened, input, field)}`);
+    }
+  }
+  return out;
+}
+
 /** The sandbox's hints name the filesystem server's tool; point to this server's instead. */
 async function withGitHint<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -140,6 +140,7 @@ export interface GrepMatch {
 /** Searches tracked files (working tree, or commit `oid`). Returns at most `max` matches. */
 export async function grep(
   repo: Repo,
+  /** paths: pathspecs with their magic spelled out (access.ts repoPathspecs). */
   options: { pattern: string; fixed: boolean; ignoreCase: boolean; oid?: string | undefined; paths?: string[] | undefined; max: number },
 ): Promise<{ matches: GrepMatch[]; more: boolean }> {
   const args = ['grep', '-n', '-z', '-I', '--no-color', '--full-name', '--no-textconv', options.fixed ? '-F' : '-E'];
@@ -151,16 +152,12 @@ export async function grep(
   // has since been replaced by a symbolic link (to anywhere). Such folders are left out, as git status
   // treats what lies beyond a link: as not there.
   const linked = options.oid ? [] : await symlinkedTrackedFolders(repo);
-  if (linked.length === 0) {
-    if (options.paths) args.push(...options.paths);
-  } else {
-    // Exclusion needs pathspec magic, so literal pathspecs are off for this call and every path says literal.
-    args.push(...(options.paths ?? []).map((p) => `:(literal)${p}`), ...linked.map((d) => `:(exclude,literal)${d}`));
-  }
+  // Every pathspec spells out its magic (the paths come from repoPathspecs), so literal pathspecs are off.
+  args.push(...(options.paths ?? []), ...linked.map((d) => `:(exclude,literal)${d}`));
   // Generous for `max` matches of long lines; git is ended once this much has been read.
   let r;
   try {
-    r = await repo.read(args, { okExitCodes: [0, 1], maxOutputBytes: Math.max(64 * 1024, options.max * 2048), literalPathspecs: linked.length === 0 });
+    r = await repo.read(args, { okExitCodes: [0, 1], maxOutputBytes: Math.max(64 * 1024, options.max * 2048), literalPathspecs: false });
   } catch (error) {
     if (error instanceof GitCommandError && error.exitCode === 128 && /-e option|regex|regular expression|unmatched|invalid|parenthes|bracket|repetition/i.test(error.stderr)) {
       throw new RepoError('invalid_pattern', `git grep refused the pattern: ${error.stderr.trim().split('\n')[0]}`, 'fix the regular expression, or pass fixed_strings=true to search for the text literally.');

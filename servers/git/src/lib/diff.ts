@@ -21,6 +21,7 @@ export interface DiffSpec {
   /** `a...b`: compare b with the merge base of a and b. */
   mergeBase?: boolean;
   contextLines: number;
+  /** Pathspecs with their magic spelled out (access.ts repoPathspecs): git reads them with literal pathspecs off. */
   paths?: string[] | undefined;
 }
 
@@ -51,13 +52,13 @@ function specArgs(spec: DiffSpec): string[] {
 
 /** The patch, reading at most `maxBytes` of git's output. */
 export async function diffPatch(repo: Repo, spec: DiffSpec, maxBytes: number): Promise<{ text: string; complete: boolean }> {
-  const r = await repo.read(['diff', ...SAFE_DIFF_ARGS, `--unified=${spec.contextLines}`, ...specArgs(spec)], { maxOutputBytes: maxBytes });
+  const r = await repo.read(['diff', ...SAFE_DIFF_ARGS, `--unified=${spec.contextLines}`, ...specArgs(spec)], { maxOutputBytes: maxBytes, literalPathspecs: false });
   return { text: decodeCut(r.stdout, r.truncated), complete: !r.truncated };
 }
 
 /** Per-file added/deleted counts; binary files have null counts and binary=true. */
 export async function diffFiles(repo: Repo, spec: DiffSpec): Promise<FileChange[]> {
-  const r = await repo.read(['diff', ...SAFE_DIFF_ARGS, '--numstat', '-z', '-M', ...specArgs(spec)]);
+  const r = await repo.read(['diff', ...SAFE_DIFF_ARGS, '--numstat', '-z', '-M', ...specArgs(spec)], { literalPathspecs: false });
   return parseNumstat(r.stdout.toString('utf8'));
 }
 

@@ -63,7 +63,7 @@ export interface LogQuery {
   author?: string | undefined;
   /** Literal substring of the commit message. */
   grep?: string | undefined;
-  /** Repo-relative paths (already checked). */
+  /** Pathspecs with their magic spelled out (access.ts repoPathspecs): git reads them with literal pathspecs off. */
   paths?: string[] | undefined;
   /** Include commits reachable from every branch and tag, not only from `from`. */
   all?: boolean | undefined;
@@ -86,7 +86,7 @@ export async function readLog(repo: Repo, q: LogQuery): Promise<LogPage> {
   else args.push(q.from ?? 'HEAD');
   args.push('--');
   if (q.paths) args.push(...q.paths);
-  const raw = await repo.readText(args);
+  const raw = await repo.readText(args, { literalPathspecs: false });
   const commits = parseCommits(raw);
   const more = commits.length > q.maxCount;
   return { commits: commits.slice(0, q.maxCount), nextSkip: more ? q.skip + q.maxCount : null };

@@ -1,7 +1,7 @@
 /** The three diff tools share their output and their budget handling. */
 import { defineTool, type ToolContext, type ToolOutput, z } from '@portico/protocol';
 import type { GitDeps } from '../deps.js';
-import { repoFiles } from '../lib/access.js';
+import { repoPathspecs } from '../lib/access.js';
 import { diffFiles, diffPatch, type DiffSpec, renderFileSummary } from '../lib/diff.js';
 import type { Repo } from '../lib/repo.js';
 import { fileChangeSchema, pagedTextSchema } from './schemas.js';
@@ -45,7 +45,7 @@ export async function runDiff(
 }
 
 export const statField = z.boolean().default(false).describe('Return only the per-file summary (paths with lines added/removed) instead of the patch.');
-export const pathsField = z.array(z.string()).max(100).optional().describe('Limit the diff to these files or folders (relative to the repository top level).');
+export const pathsField = z.array(z.string()).max(100).optional().describe('Limit the diff to these files or folders (relative to the repository top level). Entries are literal paths; prefix one with ":(glob)" for a git glob pattern (e.g. ":(glob)src/**/*.ts": * stays within a folder, ** crosses folders).');
 
 /** What every diff tool takes after the revisions it compares: context, path filter, summary, paging. */
 export const diffViewFields = {
@@ -74,7 +74,7 @@ export function indexDiffTool(kind: 'staged' | 'unstaged', meta: { name: string;
     annotations: { readOnlyHint: true, openWorldHint: false },
     async handler(args, ctx: ToolContext<GitDeps>) {
       return inRepo(ctx, args.repo_path, async (opened) => {
-        const paths = await repoFiles(opened, args.paths);
+        const paths = await repoPathspecs(opened, args.paths);
         return runDiff(opened.repo, { kind, contextLines: args.context_lines, paths }, { heading: meta.heading, offset: args.offset, maxChars: args.max_chars, stat: args.stat });
       });
     },

@@ -1,5 +1,5 @@
 import { defineTool, type ToolContext, z } from '@portico/protocol';
-import { repoFiles } from '../lib/access.js';
+import { repoPathspecs } from '../lib/access.js';
 import type { DiffSpec } from '../lib/diff.js';
 import type { GitDeps } from '../deps.js';
 import { diffOutput, diffViewFields, runDiff } from './diff-common.js';
@@ -33,7 +33,7 @@ export const gitDiff = defineTool({
         const commits = args.to === undefined ? [from] : [from, await repo.resolveCommit(args.to, 'to')];
         spec = { kind: 'commits', commits, contextLines: args.context_lines };
       }
-      spec.paths = await repoFiles(opened, args.paths);
+      spec.paths = await repoPathspecs(opened, args.paths);
       return runDiff(repo, spec, { heading: `Diff with ${args.target}${args.to ? `..${args.to}` : ''}:`, offset: args.offset, maxChars: args.max_chars, stat: args.stat });
     });
   },

@@ -1,5 +1,5 @@
 import { defineTool, type ToolContext, z } from '@portico/protocol';
-import { repoFiles } from '../lib/access.js';
+import { repoPathspecs } from '../lib/access.js';
 import { grep } from '../lib/content.js';
 import { checkText } from '../lib/validate.js';
 import type { GitDeps } from '../deps.js';
@@ -16,7 +16,7 @@ export const gitGrep = defineTool({
     fixed_strings: z.boolean().default(false).describe('Treat pattern as literal text.'),
     ignore_case: z.boolean().default(false).describe('Match case-insensitively.'),
     revision: z.string().optional().describe('Search the files as of this branch, tag or commit instead of the working tree.'),
-    paths: z.array(z.string()).max(100).optional().describe('Only search these files or folders (relative to the repository top level).'),
+    paths: z.array(z.string()).max(100).optional().describe('Only search these files or folders (relative to the repository top level). Entries are literal paths; prefix one with ":(glob)" for a git glob pattern (e.g. ":(glob)src/**/*.ts": * stays within a folder, ** crosses folders).'),
     max_results: z.number().int().min(1).max(2000).default(200).describe('Largest number of matching lines to return (default 200).'),
   }),
   output: z.object({
@@ -28,7 +28,7 @@ export const gitGrep = defineTool({
     return inRepo(ctx, args.repo_path, async (opened) => {
       const pattern = checkText(args.pattern, 'pattern', 1000);
       const oid = args.revision ? await opened.repo.resolveCommit(args.revision, 'revision') : undefined;
-      const paths = await repoFiles(opened, args.paths);
+      const paths = await repoPathspecs(opened, args.paths);
       const { matches, more } = await grep(opened.repo, { pattern, fixed: args.fixed_strings, ignoreCase: args.ignore_case, oid, paths, max: args.max_results });
       let text = matches.length ? matches.map((m) => `${m.path}:${m.line}: ${m.text}`).join('\n') : 'No matches.';
       if (more) text += `\n[Results truncated at ${matches.length}. Narrow the search with paths or a more specific pattern, or raise max_results.]`;

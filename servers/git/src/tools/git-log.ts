@@ -1,5 +1,5 @@
 import { DEFAULT_TEXT_BUDGET, defineTool, type ToolContext, z } from '@portico/protocol';
-import { repoFiles } from '../lib/access.js';
+import { repoPathspecs } from '../lib/access.js';
 import { readLog, renderCommit } from '../lib/log.js';
 import type { GitDeps } from '../deps.js';
 import { commitSchema } from './schemas.js';
@@ -23,8 +23,8 @@ export const gitLog = defineTool({
     end_timestamp: z.string().nullish().describe(`Only commits before this date. ${dateHelp}`),
     revision: z.string().optional().describe('Start from this branch, tag or commit instead of HEAD.'),
     all: z.boolean().default(false).describe('Include commits from every branch and tag, not only those reachable from HEAD (or revision).'),
-    paths: z.array(z.string()).max(100).optional().describe('Only commits that touch these files or folders (relative to the repository top level).'),
-    path: z.string().optional().describe('Only commits that touch this file or folder (shorthand for paths with one entry).'),
+    paths: z.array(z.string()).max(100).optional().describe('Only commits that touch these files or folders (relative to the repository top level). Entries are literal paths; prefix one with ":(glob)" for a git glob pattern (e.g. ":(glob)src/**/*.ts": * stays within a folder, ** crosses folders).'),
+    path: z.string().optional().describe('Only commits that touch this file or folder (shorthand for paths with one entry; ":(glob)" patterns too).'),
     author: z.string().optional().describe('Only commits whose author name or e-mail contains this text (case-insensitive).'),
     message: z.string().optional().describe('Only commits whose message contains this text (case-insensitive).'),
     skip: z.number().int().min(0).default(0).describe('Number of matching commits to skip, to get the next page.'),
@@ -41,7 +41,7 @@ export const gitLog = defineTool({
         return { structured: { commits: [], next_skip: null }, text: 'Commit history:\nThe repository has no commits yet (stage files with git_add, then git_commit).' };
       }
       const from = args.revision ? await repo.resolveCommit(args.revision, 'revision') : undefined;
-      const paths = await repoFiles(opened, [...(args.path ? [args.path] : []), ...(args.paths ?? [])]);
+      const paths = await repoPathspecs(opened, [...(args.path ? [args.path] : []), ...(args.paths ?? [])]);
       const page = await readLog(repo, {
         maxCount: args.max_count,
         skip: args.skip,
