@@ -16,7 +16,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RepositoryAllowList, RepositoryNotAllowedError } from './allowlist.js';
 import { abortedByTimeout, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, deadlineOf, duration, withinDeadline } from '@portico/protocol';
-import { callOutOfTime, explainGitHubError, GitHubApiError, requestTimedOut, unconfirmedWrite } from './errors.js';
+import { callOutOfTime, explainGitHubError, GitHubApiError, requestTimedOut, RETRY_OR_CLONE, unconfirmedWrite } from './errors.js';
 
 export interface ClientLog {
   debug(message: string, detail?: unknown): void;
@@ -300,7 +300,7 @@ export class GitHubClient {
       // only a 200 carries the bytes asked for.
       if (response.status !== 200) {
         await response.data?.cancel().catch(() => {});
-        throw new GitHubApiError(`GitHub answered HTTP ${response.status} instead of the bytes of ${options.what}.`, 'upstream_error', 'try again; if it persists, clone the repository.', response.status);
+        throw new GitHubApiError(`GitHub answered HTTP ${response.status} instead of the bytes of ${options.what}.`, 'upstream_error', RETRY_OR_CLONE, response.status);
       }
       stream = response.data;
     } catch (error) {

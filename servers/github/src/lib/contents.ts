@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { GitHubClient } from './client.js';
 import { compactContentEntry, type Json } from './compact.js';
-import { GitHubApiError } from './errors.js';
+import { GitHubApiError, RETRY_OR_CLONE } from './errors.js';
 import { encodePath, repoBase } from './paths.js';
 
 export type FileContents =
@@ -73,7 +73,7 @@ export async function getContents(gh: GitHubClient, args: { owner: string; repo:
   if (data.encoding === 'none' || (data.content === '' && size > 0)) {
     // Over the contents API's 1 MB: its answer has no content (documented), the blob API gives the bytes.
     if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) {
-      throw new GitHubApiError(`GitHub reported no usable sha for ${where} ("${sha.slice(0, 80)}"), so its content cannot be read by sha.`, 'upstream_error', 'try again; if it persists, clone the repository.', undefined);
+      throw new GitHubApiError(`GitHub reported no usable sha for ${where} ("${sha.slice(0, 80)}"), so its content cannot be read by sha.`, 'upstream_error', RETRY_OR_CLONE, undefined);
     }
     if (size > MAX_FILE_BYTES) {
       throw new GitHubApiError(
@@ -91,7 +91,7 @@ export async function getContents(gh: GitHubClient, args: { owner: string; repo:
     });
     // The blob API names content by its hash: anything else (cut short, another object) is not this file.
     if (gitBlobSha(bytes, sha.length === 64 ? 'sha256' : 'sha1') !== sha) {
-      throw new GitHubApiError(`the ${bytes.length} bytes GitHub sent for ${where} do not hash to its sha ${sha}, so they are not that file.`, 'upstream_error', 'try again; if it persists, clone the repository.', undefined);
+      throw new GitHubApiError(`the ${bytes.length} bytes GitHub sent for ${where} do not hash to its sha ${sha}, so they are not that file.`, 'upstream_error', RETRY_OR_CLONE, undefined);
     }
   } else {
     bytes = Buffer.from(String(data.content ?? ''), 'base64');

@@ -22,6 +22,9 @@ export type GitHubErrorCode =
   | 'write_unconfirmed'
   | 'bad_request';
 
+/** What to do when GitHub's answer for a file was not the file (a redirect, a cut body, a bad sha). */
+export const RETRY_OR_CLONE = 'try again; if it persists, clone the repository.';
+
 export class GitHubApiError extends Error {
   constructor(
     message: string,
