@@ -24,6 +24,7 @@ import { readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { type GitPolicy } from './hardening.js';
 import { runGit } from './git-runner.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /** git stops following includes past this depth (config.c, MAX_INCLUDE_DEPTH). */
 const MAX_INCLUDE_DEPTH = 10;
@@ -164,7 +165,7 @@ async function includeValues(path: string, info: Stats, options: ConfigCheckOpti
     if (newline !== -1) values.push(utf8(entry.subarray(newline + 1)));
   }
   // Kept only when the file did not change while git read it.
-  if (raw && readFileOrUndefined(path)?.equals(raw)) rememberIncludes(path, raw, values);
+  if (raw && readFileOrUndefined(path)?.equals(raw)) includeCache.set(path, { raw, values });
   return values;
 }
 
@@ -307,10 +308,4 @@ function readFileOrUndefined(path: string): Buffer | undefined {
 }
 
 /** Include directives of config files already read, by path, with the content they were read from. */
-const includeCache = new Map<string, { raw: Buffer; values: string[] }>();
-const MAX_REMEMBERED_FILES = 10_000;
-
-function rememberIncludes(path: string, raw: Buffer, values: string[]): void {
-  if (includeCache.size >= MAX_REMEMBERED_FILES) includeCache.clear();
-  includeCache.set(path, { raw, values });
-}
+const includeCache = new BoundedCache<string, { raw: Buffer; values: string[] }>(10_000);

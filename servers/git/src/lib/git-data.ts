@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { BoundedCache } from './bounded-cache.js';
 
 /** git stops following alternates of alternates past this depth (object-file.c, link_alt_odb_entry). */
 const MAX_ALTERNATE_DEPTH = 5;
@@ -183,7 +184,7 @@ class LinkScanner {
       }
       for (const sub of subdirs) stack.push({ dir: sub, top: false });
       // Only folders without links are remembered: a link's target can change without its folder changing.
-      if (!hasLinks) rememberLinkFree(key, stamp, subdirs);
+      if (!hasLinks) linkFreeFolders.set(key, { stamp, subdirs });
     }
     return false;
   }
@@ -198,13 +199,7 @@ class LinkScanner {
  * data that arrived hostile (an archive, a shared drive), not against a process racing git itself, which no
  * check made before git runs could stop.
  */
-const linkFreeFolders = new Map<string, { stamp: string; subdirs: string[] }>();
-const MAX_REMEMBERED_FOLDERS = 100_000;
-
-function rememberLinkFree(key: string, stamp: string, subdirs: string[]): void {
-  if (linkFreeFolders.size >= MAX_REMEMBERED_FOLDERS) linkFreeFolders.clear();
-  linkFreeFolders.set(key, { stamp, subdirs });
-}
+const linkFreeFolders = new BoundedCache<string, { stamp: string; subdirs: string[] }>(100_000);
 
 function isDirectory(path: string): boolean {
   try {
